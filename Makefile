@@ -1,0 +1,38 @@
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test check bench clean
+
+$(BIN)/coshore: pyproject.toml
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 not found as $(PY); set PY=..."; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/coshore
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/coshore
+	$(BIN)/coshore migrate --no-input
+	$(BIN)/coshore load-demo
+	$(BIN)/coshore runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+check: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy coshore config
+	$(BIN)/lint-imports
+	$(BIN)/coshore makemigrations --check --dry-run
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,40 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one router per app."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from coshore.accounts.api import router as accounts_router
+from coshore.core.api import AUTH_OPTIONAL, StrictJsonParser, install_error_handlers
+from coshore.skills.api import router as skills_router
+from coshore.spaces.api import router as spaces_router
+
+api = NinjaAPI(
+    title="Coshore API",
+    version="1",
+    description=(
+        "Coshore: networks of coworking spaces. Errors share one shape "
+        '`{"code", "message", "detail"}`. Authenticate with `Authorization: Bearer <token>` '
+        "(personal access token) or the session cookie with CSRF."
+    ),
+    urls_namespace="api",
+    parser=StrictJsonParser(),
+    auth=AUTH_OPTIONAL,
+)
+install_error_handlers(api)
+
+
+class PingOut(Schema):
+    ok: bool
+
+
+@api.get("/ping", response=PingOut, auth=None, tags=["meta"])
+def ping(request: HttpRequest) -> dict[str, bool]:
+    """A trivial endpoint: the baseline for benchmarks and a liveness probe."""
+    return {"ok": True}
+
+
+api.add_router("", accounts_router)
+api.add_router("", spaces_router)
+api.add_router("", skills_router)

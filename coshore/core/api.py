@@ -1,0 +1,151 @@
+"""The API's shared pieces: auth classes, the error shape and its translators."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.security import HttpBearer, SessionAuth
+from ninja.types import DictStrAny
+
+from .errors import DomainError, Invalid, Unauthenticated
+
+logger = logging.getLogger("coshore.api")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    detail: dict[str, Any]
+
+
+class StrictJsonParser(Parser):
+    """Malformed JSON is a 400 in the shared error shape, not a 500."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        if not request.body:
+            return {}
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise Invalid(
+                "The request body is not valid JSON.",
+                code="request.malformed_json",
+                status=400,
+                detail={"error": str(exc)[:200]},
+            ) from exc
+        if not isinstance(data, dict):
+            raise Invalid(
+                "The request body must be a JSON object.",
+                code="request.malformed_json",
+                status=400,
+            )
+        return data
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <personal access token>`. A bad token is a 401, never anonymous."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from coshore.accounts.services import authenticate_token
+
+        user = authenticate_token(token=token)
+        if user is None:
+            raise Unauthenticated(
+                "The access token is invalid or revoked.", code="auth.invalid_token"
+            )
+        request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """Django session cookie, with the CSRF check on unsafe methods."""
+
+
+def anonymous(request: HttpRequest) -> Any:
+    """Lets an endpoint run for anonymous callers; selectors then show only public data."""
+    if not getattr(request, "user", None):
+        request.user = AnonymousUser()
+    return request.user or True
+
+
+AUTH_REQUIRED = [BearerToken(), Session()]
+AUTH_OPTIONAL = [BearerToken(), Session(), anonymous]
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _validation_detail(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for err in errors[:20]:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        out.append({"field": ".".join(loc), "message": str(err.get("msg", ""))[:300], "type": err.get("type", "")})
+    return out
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        response = error_response(api, request, exc.status, exc.as_dict())
+        if exc.status == 429 and "retry_after" in exc.detail:
+            response["Retry-After"] = str(exc.detail["retry_after"])
+        return response
+
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = _validation_detail(list(exc.errors))
+        fields = ", ".join(e["field"] for e in errors if e["field"]) or "request"
+        return error_response(
+            api,
+            request,
+            422,
+            {
+                "code": "validation_error",
+                "message": f"Invalid input: {fields}.",
+                "detail": {"errors": errors},
+            },
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            401,
+            {"code": "auth.required", "message": "Authentication is required.", "detail": {}},
+        )
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {403: "forbidden", 405: "method_not_allowed", 429: "throttled"}.get(
+            exc.status_code, f"http_{exc.status_code}"
+        )
+        if "CSRF" in str(exc):
+            code = "auth.csrf_failed"
+        return error_response(
+            api, request, exc.status_code, {"code": code, "message": str(exc), "detail": {}}
+        )
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(
+            api, request, 404, {"code": "not_found", "message": "Not found.", "detail": {}}
+        )
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("unhandled API error", exc_info=exc)
+        return error_response(
+            api,
+            request,
+            500,
+            {"code": "server_error", "message": "An unexpected error occurred.", "detail": {}},
+        )

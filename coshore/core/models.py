@@ -1,0 +1,13 @@
+"""Base models shared by every app."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
