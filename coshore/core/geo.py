@@ -62,3 +62,11 @@ def distance_expression(lat: float, lon: float, lat_field: str = "lat", lon_fiel
     return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
 
 
+
+
+def timezone_for(lat: float, lon: float) -> str:
+    """The IANA timezone at a point, offline (tzfpy); UTC offsets at sea fall back to Etc/."""
+    import tzfpy
+
+    name = tzfpy.get_tz(lon, lat)
+    return name or "UTC"

@@ -1,0 +1,54 @@
+"""Pure rules about spaces: the amenity vocabulary and input limits."""
+
+from __future__ import annotations
+
+# The amenity vocabulary accepted by `amenity=` filters and space edits.
+AMENITIES: dict[str, str] = {
+    "wifi": "Wi-Fi",
+    "wheelchair": "Wheelchair accessible",
+    "meeting_room": "Meeting rooms",
+    "cafe": "Café or kitchen",
+    "makerspace": "Makerspace / workshop",
+    "24_7": "Open 24/7",
+    "parking": "Parking",
+    "bike_parking": "Bike parking",
+    "phone_booth": "Phone booths",
+    "event_space": "Event space",
+    "printer": "Printing",
+    "lockers": "Lockers",
+    "showers": "Showers",
+    "kitchen": "Kitchen",
+    "air_conditioning": "Air conditioning",
+    "outdoor_seating": "Outdoor seating",
+    "pets": "Pets allowed",
+    "childcare": "Childcare",
+}
+
+MAX_SEARCH_LIMIT = 200
+DEFAULT_SEARCH_LIMIT = 50
+MAX_RADIUS_KM = 20000.0
+MAX_QUERY_CHARS = 200
+MAX_SPECIALTY_CHARS = 60
+
+
+def amenities_from_osm_tags(tags: dict[str, str]) -> set[str]:
+    """Amenities a space's raw OpenStreetMap tags state."""
+    found: set[str] = set()
+    internet = tags.get("internet_access", "").lower()
+    if internet in {"wlan", "yes", "wifi", "terminal;wlan", "wlan;wired", "wired;wlan"}:
+        found.add("wifi")
+    if tags.get("wheelchair", "").lower() in {"yes", "designated"}:
+        found.add("wheelchair")
+    if tags.get("opening_hours", "").strip() == "24/7":
+        found.add("24_7")
+    if tags.get("amenity") in {"cafe", "restaurant", "bar"} or "cuisine" in tags:
+        found.add("cafe")
+    if tags.get("leisure") == "hackerspace" or "craft" in tags or "workshop" in tags:
+        found.add("makerspace")
+    if tags.get("outdoor_seating", "").lower() == "yes":
+        found.add("outdoor_seating")
+    if tags.get("air_conditioning", "").lower() == "yes":
+        found.add("air_conditioning")
+    if tags.get("meeting_room", "").lower() in {"yes"} or tags.get("amenity") == "conference_centre":
+        found.add("meeting_room")
+    return found
