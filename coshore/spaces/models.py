@@ -66,6 +66,7 @@ class Space(TimeStamped):
             models.Index(fields=["lat", "lon"], name="space_lat_lon"),
             models.Index(fields=["city"], name="space_city"),
             models.Index(fields=["country", "city"], name="space_country_city"),
+            models.Index(fields=["timezone"], name="space_timezone"),
         ]
         constraints = [
             models.CheckConstraint(

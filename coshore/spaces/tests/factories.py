@@ -1,0 +1,95 @@
+"""factory_boy factories for spaces, networks and roles."""
+
+from __future__ import annotations
+
+import factory
+
+from coshore.core.text import fold
+from coshore.spaces.models import (
+    HoursStatus,
+    Network,
+    NetworkRole,
+    NetworkSpace,
+    Space,
+    SpaceHours,
+    SpaceRole,
+    SpaceRoleKind,
+    SpaceTag,
+    TagKind,
+)
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    name = factory.Sequence(lambda n: f"Network {n}")
+    slug = factory.Sequence(lambda n: f"network-{n}")
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Space {n}")
+    slug = factory.Sequence(lambda n: f"space-{n}")
+    lat = 48.8566
+    lon = 2.3522
+    city = "Paris"
+    country = "FR"
+    timezone = "Europe/Paris"
+    hours_status = HoursStatus.UNKNOWN
+    search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.city}"))
+
+    @factory.post_generation
+    def weekly(self, create: bool, extracted: list[tuple[int, int, int]] | None, **kwargs: object) -> None:
+        """`weekly=[(weekday, opens_minute, closes_minute), ...]` sets known hours."""
+        if not create or not extracted:
+            return
+        SpaceHours.objects.bulk_create(
+            SpaceHours(space=self, weekday=d, opens=o, closes=c) for d, o, c in extracted
+        )
+        self.hours_status = HoursStatus.KNOWN
+        self.save(update_fields=["hours_status"])
+
+    @factory.post_generation
+    def amenities(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if not create or not extracted:
+            return
+        SpaceTag.objects.bulk_create(
+            SpaceTag(space=self, kind=TagKind.AMENITY, value=v) for v in extracted
+        )
+
+    @factory.post_generation
+    def specialties(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if not create or not extracted:
+            return
+        SpaceTag.objects.bulk_create(
+            SpaceTag(space=self, kind=TagKind.SPECIALTY, value=v) for v in extracted
+        )
+
+
+class NetworkSpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkSpace
+
+    network = factory.SubFactory(NetworkFactory)
+    space = factory.SubFactory(SpaceFactory)
+
+
+class SpaceRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpaceRole
+
+    space = factory.SubFactory(SpaceFactory)
+    user = factory.SubFactory("coshore.accounts.tests.factories.UserFactory")
+    role = SpaceRoleKind.MEMBER
+
+
+class NetworkRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkRole
+
+    network = factory.SubFactory(NetworkFactory)
+    user = factory.SubFactory("coshore.accounts.tests.factories.UserFactory")
