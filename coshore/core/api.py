@@ -79,7 +79,9 @@ AUTH_REQUIRED = [BearerToken(), Session()]
 AUTH_OPTIONAL = [BearerToken(), Session(), anonymous]
 
 
-def error_response(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]
+) -> HttpResponse:
     return api.create_response(request, body, status=status)
 
 
@@ -87,7 +89,13 @@ def _validation_detail(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for err in errors[:20]:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
-        out.append({"field": ".".join(loc), "message": str(err.get("msg", ""))[:300], "type": err.get("type", "")})
+        out.append(
+            {
+                "field": ".".join(loc),
+                "message": str(err.get("msg", ""))[:300],
+                "type": err.get("type", ""),
+            }
+        )
     return out
 
 
@@ -128,10 +136,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
         code = {403: "forbidden", 405: "method_not_allowed", 429: "throttled"}.get(
             exc.status_code, f"http_{exc.status_code}"
         )
-        if "CSRF" in str(exc):
+        message = str(exc)
+        if "CSRF" in message:
             code = "auth.csrf_failed"
+        elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            cause = exc.__cause__
+            if isinstance(cause, DomainError):
+                return error_response(api, request, cause.status, cause.as_dict())
+            code = "request.malformed_json"
+            message = "The request body is not valid JSON."
         return error_response(
-            api, request, exc.status_code, {"code": code, "message": str(exc), "detail": {}}
+            api, request, exc.status_code, {"code": code, "message": message, "detail": {}}
         )
 
     @api.exception_handler(Http404)

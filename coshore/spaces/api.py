@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from coshore.core.api import AUTH_REQUIRED, ErrorOut
 
@@ -291,7 +291,9 @@ def create_space(request: HttpRequest, payload: SpaceIn) -> Any:
     space = services.create_space(
         actor=request.user, changes=_changes(payload, partial=False), network=network
     )
-    return 201, space_detail(selectors.get_space_for_user(user=request.user, slug=space.slug))
+    return Status(
+        201, space_detail(selectors.get_space_for_user(user=request.user, slug=space.slug))
+    )
 
 
 @router.patch("/spaces/{slug}", response={200: SpaceOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -312,7 +314,7 @@ def add_manager(request: HttpRequest, slug: str, payload: EmailIn) -> Any:
     space = selectors.get_space_for_user(user=request.user, slug=slug)
     role, created = services.add_space_manager(actor=request.user, space=space, email=payload.email)
     body = {"space": space.slug, "email": role.user.email, "role": role.role, "created": created}
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 @router.get("/networks", response={200: NetworkListOut, **ERRORS})
@@ -339,7 +341,7 @@ def create_network(request: HttpRequest, payload: NetworkIn) -> Any:
         description=payload.description,
         website=payload.website,
     )
-    return 201, network_out(network, space_count=0)
+    return Status(201, network_out(network, space_count=0))
 
 
 @router.post(
@@ -350,7 +352,7 @@ def add_network_space(request: HttpRequest, slug: str, payload: NetworkSpaceIn) 
     network = selectors.get_network_for_user(user=request.user, slug=slug)
     space = selectors.get_space_for_user(user=request.user, slug=payload.space)
     services.add_space_to_network(actor=request.user, network=network, space=space)
-    return 201, get_network(request, slug)
+    return Status(201, get_network(request, slug))
 
 
 @router.delete(
@@ -360,7 +362,7 @@ def remove_network_space(request: HttpRequest, slug: str, space_slug: str) -> An
     network = selectors.get_network_for_user(user=request.user, slug=slug)
     space = selectors.get_space_for_user(user=request.user, slug=space_slug)
     services.remove_space_from_network(actor=request.user, network=network, space=space)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -374,4 +376,4 @@ def add_operator(request: HttpRequest, slug: str, payload: EmailIn) -> Any:
         actor=request.user, network=network, email=payload.email
     )
     body = {"space": "", "email": role.user.email, "role": "operator", "created": created}
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
