@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from coshore.accounts.api import router as accounts_router
-from coshore.core.api import AUTH_OPTIONAL, StrictJsonParser, install_error_handlers
+from coshore.accounts.auth import AUTH_OPTIONAL
+from coshore.core.api import StrictJsonParser, install_error_handlers
 from coshore.skills.api import router as skills_router
 from coshore.spaces.api import router as spaces_router
 

@@ -17,7 +17,13 @@ def make_user(db: Any) -> Callable[..., Any]:
     """make_user(email=None, staff=False, password="pw-Coshore-2026", name="")"""
     from coshore.accounts.models import User
 
-    def _make(email: str | None = None, *, staff: bool = False, password: str = "pw-Coshore-2026", name: str = "") -> Any:
+    def _make(
+        email: str | None = None,
+        *,
+        staff: bool = False,
+        password: str = "pw-Coshore-2026",
+        name: str = "",
+    ) -> Any:
         from django.utils import timezone
 
         email = email or f"user{next(_counter)}@example.org"

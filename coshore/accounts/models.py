@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from coshore.core.models import TimeStamped
@@ -17,9 +18,11 @@ class UserManager(BaseUserManager["User"]):
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email).strip().lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # Every account has a profile; creating it here covers services, commands and fixtures.
+        Profile.objects.using(self._db).create(user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
@@ -46,10 +49,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="uniq_user_email_ci",
+                violation_error_message="An account with this email already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.email
@@ -135,6 +145,9 @@ class OrganisationMember(models.Model):
             models.UniqueConstraint(fields=["organisation", "user"], name="uniq_org_member")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.role})"
+
 
 class AccessToken(models.Model):
     """A personal access token. Only a SHA-256 digest is stored; the token is shown once."""
@@ -163,3 +176,9 @@ class AuthFailure(models.Model):
 
     email = models.CharField(max_length=254, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"], name="authfailure_email_at")]
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,15 +6,14 @@ import json
 import logging
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer, SessionAuth
 from ninja.types import DictStrAny
 
-from .errors import DomainError, Invalid, Unauthenticated
+from .errors import DomainError, Invalid
 
 logger = logging.getLogger("coshore.api")
 
@@ -29,10 +28,16 @@ class StrictJsonParser(Parser):
     """Malformed JSON is a 400 in the shared error shape, not a 500."""
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
-        if not request.body:
+        try:
+            body = request.body
+        except RequestDataTooBig as exc:
+            raise Invalid(
+                "The request body is too large.", code="request.too_large", status=413
+            ) from exc
+        if not body:
             return {}
         try:
-            data = json.loads(request.body)
+            data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise Invalid(
                 "The request body is not valid JSON.",
@@ -47,36 +52,6 @@ class StrictJsonParser(Parser):
                 status=400,
             )
         return data
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <personal access token>`. A bad token is a 401, never anonymous."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from coshore.accounts.services import authenticate_token
-
-        user = authenticate_token(token=token)
-        if user is None:
-            raise Unauthenticated(
-                "The access token is invalid or revoked.", code="auth.invalid_token"
-            )
-        request.user = user
-        return user
-
-
-class Session(SessionAuth):
-    """Django session cookie, with the CSRF check on unsafe methods."""
-
-
-def anonymous(request: HttpRequest) -> Any:
-    """Lets an endpoint run for anonymous callers; selectors then show only public data."""
-    if not getattr(request, "user", None):
-        request.user = AnonymousUser()
-    return request.user or True
-
-
-AUTH_REQUIRED = [BearerToken(), Session()]
-AUTH_OPTIONAL = [BearerToken(), Session(), anonymous]
 
 
 def error_response(

@@ -48,7 +48,9 @@ def radius_bbox(lat: float, lon: float, radius_km: float) -> tuple[BBox, bool]:
     return BBox(lon - dlon, min_lat, lon + dlon, max_lat), False
 
 
-def distance_expression(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon") -> Combinable:
+def distance_expression(
+    lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"
+) -> Combinable:
     """Haversine distance in km from (lat, lon) to the row's coordinates, as an ORM expression.
 
     Works on PostgreSQL and on SQLite (Django registers the math functions there).
@@ -60,8 +62,6 @@ def distance_expression(lat: float, lon: float, lat_field: str = "lat", lon_fiel
     half_dlon = (lon_r - Value(math.radians(lon))) / Value(2.0)
     a = Power(Sin(half_dlat), 2) + Value(math.cos(p1)) * Cos(lat_r) * Power(Sin(half_dlon), 2)
     return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
-
-
 
 
 def timezone_for(lat: float, lon: float) -> str:

@@ -15,7 +15,11 @@ def fold(text: str) -> str:
 
 
 def unique_slug(
-    model: type[models.Model], base: str, *, field: str = "slug", max_length: int = 80,
+    model: type[models.Model],
+    base: str,
+    *,
+    field: str = "slug",
+    max_length: int = 80,
     exclude_pk: object | None = None,
 ) -> str:
     """A slug from `base` not yet used in `model.<field>`: `name`, `name-2`, `name-3`..."""

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from coshore.core.api import AUTH_REQUIRED, ErrorOut
+from coshore.accounts.auth import AUTH_REQUIRED
+from coshore.core.api import ErrorOut
 
 from . import selectors, services
 from .models import Network, Space, TagKind

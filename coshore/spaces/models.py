@@ -103,6 +103,9 @@ class SpaceHours(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.space_id}: day {self.weekday} {self.opens}-{self.closes}"
+
 
 class TagKind(models.TextChoices):
     AMENITY = "amenity", "Amenity"
@@ -120,6 +123,9 @@ class SpaceTag(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "value", "space"], name="tag_lookup")]
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
 
 class NetworkSpace(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
@@ -130,6 +136,9 @@ class NetworkSpace(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "space"], name="uniq_network_space")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.space_id} in {self.network_id}"
 
 
 class SpaceRoleKind(models.TextChoices):
@@ -153,6 +162,9 @@ class SpaceRole(models.Model):
         ]
         indexes = [models.Index(fields=["user", "role"], name="space_role_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.space_id}"
+
 
 class NetworkRole(models.Model):
     """A network operator."""
@@ -167,3 +179,6 @@ class NetworkRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "user"], name="uniq_network_operator")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} operates {self.network_id}"

@@ -49,6 +49,9 @@ def amenities_from_osm_tags(tags: dict[str, str]) -> set[str]:
         found.add("outdoor_seating")
     if tags.get("air_conditioning", "").lower() == "yes":
         found.add("air_conditioning")
-    if tags.get("meeting_room", "").lower() in {"yes"} or tags.get("amenity") == "conference_centre":
+    if (
+        tags.get("meeting_room", "").lower() in {"yes"}
+        or tags.get("amenity") == "conference_centre"
+    ):
         found.add("meeting_room")
     return found

@@ -43,7 +43,9 @@ class SpaceFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.city}"))
 
     @factory.post_generation
-    def weekly(self, create: bool, extracted: list[tuple[int, int, int]] | None, **kwargs: object) -> None:
+    def weekly(
+        self, create: bool, extracted: list[tuple[int, int, int]] | None, **kwargs: object
+    ) -> None:
         """`weekly=[(weekday, opens_minute, closes_minute), ...]` sets known hours."""
         if not create or not extracted:
             return

@@ -51,7 +51,7 @@ def test_distance_matches_the_known_paris_london_great_circle() -> None:
     qd = QueryDict(mutable=True)
     qd.update({"lat": PARIS[0], "lon": PARIS[1]})
     (london,) = search_spaces(viewer=None, query=parse_space_query(qd)).items
-    # 343.5 km on the 6371.0088 km sphere (published great-circle Paris–London ~ 343–344 km)
+    # 343.5 km on the 6371.0088 km sphere (published great-circle Paris-London ~ 343-344 km)
     assert london.distance_km == pytest.approx(343.56, abs=0.1)
 
 
@@ -66,7 +66,9 @@ def test_bbox_returns_only_spaces_inside_including_across_the_antimeridian() -> 
 
 def test_text_city_country_amenity_specialty_and_network_filters_combine() -> None:
     net = NetworkFactory(slug="alliance")
-    a = SpaceFactory(slug="a", name="Café Créatif", amenities=["wifi", "cafe"], specialties=["design"])
+    a = SpaceFactory(
+        slug="a", name="Café Créatif", amenities=["wifi", "cafe"], specialties=["design"]
+    )
     SpaceFactory(slug="b", name="Hub", amenities=["wifi"], description="")
     SpaceFactory(slug="c", name="Cafe Lyon", city="Lyon", amenities=["wifi", "cafe"])
     NetworkSpaceFactory(network=net, space=a)
@@ -82,7 +84,11 @@ def test_text_city_country_amenity_specialty_and_network_filters_combine() -> No
 def test_open_at_uses_each_spaces_timezone_and_dst() -> None:
     SpaceFactory(slug="paris", weekly=WEEKDAYS_9_18)
     SpaceFactory(
-        slug="nyc", lat=40.71, lon=-74.0, city="New York", timezone="America/New_York",
+        slug="nyc",
+        lat=40.71,
+        lon=-74.0,
+        city="New York",
+        timezone="America/New_York",
         weekly=WEEKDAYS_9_18,
     )
     SpaceFactory(slug="unknown-hours")
@@ -156,7 +162,9 @@ def test_keyset_pagination_walks_every_space_once_in_both_orders() -> None:
         ({"country": "FRA"}, "search.invalid_country"),
     ],
 )
-def test_rejects_bad_search_parameters_with_their_own_code(params: dict[str, str], code: str) -> None:
+def test_rejects_bad_search_parameters_with_their_own_code(
+    params: dict[str, str], code: str
+) -> None:
     qd = QueryDict(mutable=True)
     qd.update(params)
     with pytest.raises(Invalid) as exc:

@@ -1,0 +1,57 @@
+"""Run every benchmark in bench/ (what `make bench` calls).
+
+    .venv/bin/python bench/run.py [--only NAME] [--strict] [--db auto|postgres|sqlite]
+
+Each benchmark is a script in bench/ that rewrites its own section of bench/RESULTS.md and
+exits non-zero when a response was an error or an answer was wrong (with `--strict`, also
+when a target is missed). This runner stops at nothing: it runs them all and fails if any did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+# name -> script and its default arguments (each bounded to a few minutes).
+BENCHMARKS: dict[str, list[str]] = {
+    "spaces_search": ["spaces_search.py", "--spaces", "50000", "--duration", "10",
+                      "--concurrency", "16"],
+}  # fmt: skip
+PER_BENCHMARK_TIMEOUT_S = 900
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--strict", action="store_true", help="fail when a target is missed")
+    parser.add_argument("--db", choices=["auto", "postgres", "sqlite"], default="auto")
+    args = parser.parse_args()
+    failed = []
+    for name in args.only or list(BENCHMARKS):
+        script, *rest = BENCHMARKS[name]
+        cmd = [sys.executable, str(BENCH_DIR / script), *rest, "--db", args.db]
+        if args.strict:
+            cmd.append("--strict")
+        print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
+        t0 = time.monotonic()
+        try:
+            code = subprocess.run(cmd, timeout=PER_BENCHMARK_TIMEOUT_S).returncode
+        except subprocess.TimeoutExpired:
+            code = -1
+            print(f"== {name}: timed out after {PER_BENCHMARK_TIMEOUT_S} s", flush=True)
+        print(f"== {name}: exit {code} in {time.monotonic() - t0:.0f} s", flush=True)
+        if code != 0:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
