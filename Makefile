@@ -1,4 +1,4 @@
-PY ?= python3.11
+PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -6,7 +6,7 @@ PORT ?= 8000
 .PHONY: demo test check bench clean
 
 $(BIN)/coshore: pyproject.toml
-	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 not found as $(PY); set PY=..."; exit 1; }
+	@test -n "$(PY)" || { echo "Python 3.11+ not found; set PY=..."; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .

@@ -157,6 +157,9 @@ def _worker(
     budget = max_requests
     EV_R, EV_W = selectors.EVENT_READ, selectors.EVENT_WRITE
     mono = time.monotonic
+    retry: list[_Conn] = []  # connections that failed, started again after a short pause
+    retry_at = 0.0
+    deadline = mono() + duration  # set again when the clock starts
 
     def fail(c: _Conn, why: str) -> None:
         """Count the error; the connection starts again from the main loop after a pause."""
@@ -206,8 +209,6 @@ def _worker(
         return True
 
     conns = [_Conn(offset + k * 7919) for k in range(connections)]
-    retry: list[_Conn] = []
-    retry_at = 0.0
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     start = mono()
     deadline = start + duration

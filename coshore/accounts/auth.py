@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -37,5 +38,5 @@ def anonymous(request: HttpRequest) -> Any:
     return request.user or True
 
 
-AUTH_REQUIRED = [BearerToken(), Session()]
-AUTH_OPTIONAL = [BearerToken(), Session(), anonymous]
+AUTH_REQUIRED: list[Callable[..., Any]] = [BearerToken(), Session()]
+AUTH_OPTIONAL: list[Callable[..., Any]] = [BearerToken(), Session(), anonymous]

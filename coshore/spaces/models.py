@@ -14,7 +14,9 @@ class Network(TimeStamped):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     website = models.URLField(blank=True)
-    spaces = models.ManyToManyField("Space", through="NetworkSpace", related_name="networks")
+    spaces: models.ManyToManyField[Space, NetworkSpace] = models.ManyToManyField(
+        "Space", through="NetworkSpace", related_name="networks"
+    )
 
     class Meta:
         ordering = ["name"]

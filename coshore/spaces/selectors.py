@@ -342,7 +342,7 @@ def _open_at_filter(qs: QuerySet[Space], instant: datetime) -> Q:
             continue
         key = (local.weekday(), local.hour * 60 + local.minute)
         groups.setdefault(key, []).append(tz_name)
-    condition = Q(pk__in=[])
+    condition: Any = Q(pk__in=[])
     for (weekday, minute), tz_names in groups.items():
         condition |= Q(timezone__in=tz_names) & Exists(
             SpaceHours.objects.filter(

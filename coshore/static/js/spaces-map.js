@@ -350,15 +350,16 @@
       refresh({ bbox: inArea, fit: !inArea });
     }
 
+    // show what was found (with the search point); the search circle only when nothing was
     function fitResults() {
       quietly(function () {
         var circle = drawPoint();
-        if (circle) {
-          fit(map, circleBounds(), 16);
-        } else if (markers.count()) {
+        if (markers.count()) {
           var b = markers.bounds();
           if (hasPoint()) b.extend(point());
-          fit(map, b, 15);
+          fit(map, b, 16);
+        } else if (circle) {
+          fit(map, circleBounds(), 16);
         } else if (hasPoint()) {
           map.setView(point(), 13, { animate: false });
         }
@@ -401,12 +402,12 @@
       var box = parseBbox(inputs.bbox.value);
       if (box && box.isValid()) {
         map.fitBounds(box, { animate: false });
-      } else if (circle) {
-        fit(map, circleBounds(), 16);
       } else if (markers.count()) {
         var b = markers.bounds();
         if (hasPoint()) b.extend(point());
-        fit(map, b, 15);
+        fit(map, b, 16);
+      } else if (circle) {
+        fit(map, circleBounds(), 16);
       } else if (hasPoint()) {
         map.setView(point(), 13, { animate: false });
       } else {

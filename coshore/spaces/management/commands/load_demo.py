@@ -76,7 +76,7 @@ PEOPLE: list[dict[str, Any]] = [
         "manages": "osm:node/508597067",
         "visibility": "network",
         "languages": ["fr", "en"],
-        "skills": ["manage community", "organise events"],
+        "skills": ["build community relations", "organise cultural events"],
     },
     {
         "email": "manager.lyon@coshore.demo",
@@ -103,7 +103,7 @@ PEOPLE: list[dict[str, Any]] = [
         "member_of": "osm:node/508597067",
         "visibility": "space",
         "languages": ["fr"],
-        "skills": ["user interface design", "create prototype of user experience solutions"],
+        "skills": ["design user interface", "create prototype of user experience solutions"],
     },
     {
         "email": "chloe@coshore.demo",
@@ -131,7 +131,7 @@ PEOPLE: list[dict[str, Any]] = [
         "member_of_city": "Toulouse",
         "visibility": "private",
         "languages": ["it", "fr", "en"],
-        "skills": ["3D printing"],
+        "skills": ["3D printing process", "operate laser cutting equipment"],
     },
 ]
 
