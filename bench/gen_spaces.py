@@ -206,11 +206,10 @@ def generate(
             SpaceHours.objects.bulk_create(hour_rows)
         n_tags += len(tag_rows)
         n_hours += len(hour_rows)
-        if progress:
-            done = min(spaces, start + batch)
-            print(f"\rgen_spaces: {done}/{spaces} spaces", end="", file=sys.stderr, flush=True)
-    if progress:
-        print(file=sys.stderr)
+        done = min(spaces, start + batch)
+        if progress and (sys.stderr.isatty() or done % 10_000 < batch or done == spaces):
+            end = "" if sys.stderr.isatty() and done < spaces else "\n"
+            print(f"\rgen_spaces: {done:,}/{spaces:,} spaces", end=end, file=sys.stderr, flush=True)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")  # fresh statistics, as a long-running database would have
     used = [

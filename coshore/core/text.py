@@ -14,6 +14,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+# Words that name pages beside `<slug>` in URLs (e.g. /spaces/results/), never given as slugs.
+RESERVED_SLUGS = frozenset({"results", "new", "edit", "add", "search", "api", "admin", "me"})
+
+
 def unique_slug(
     model: type[models.Model],
     base: str,
@@ -29,7 +33,7 @@ def unique_slug(
     qs = model._default_manager.all()
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(**{field: candidate}).exists():
+    while candidate in RESERVED_SLUGS or qs.filter(**{field: candidate}).exists():
         candidate = f"{root}-{n}"
         n += 1
     return candidate

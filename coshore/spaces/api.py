@@ -40,6 +40,7 @@ class SpaceItemOut(Schema):
     source_ref: str | None = None
     amenities: list[str]
     hours_status: str
+    open_now: bool | None = None
     url: str
 
 
@@ -185,6 +186,7 @@ def space_item(space: Space) -> dict[str, Any]:
         "source_ref": space.source_ref,
         "amenities": _tag_values(space, TagKind.AMENITY),
         "hours_status": space.hours_status,
+        "open_now": selectors.is_open_at(space, timezone.now()),
         "url": reverse("spaces:detail", args=[space.slug]),
     }
 

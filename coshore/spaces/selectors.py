@@ -432,7 +432,8 @@ def search_spaces(*, viewer: Any, query: SpaceQuery) -> SearchResult:
             qs = qs.filter(Q(name__gt=c["n"]) | Q(name=c["n"], pk__gt=c["i"]))
         qs = qs.order_by("name", "pk")
     qs = qs.defer("osm_tags", "description", "search_text").prefetch_related(
-        Prefetch("tags", queryset=SpaceTag.objects.order_by("kind", "value"))
+        Prefetch("tags", queryset=SpaceTag.objects.order_by("kind", "value")),
+        Prefetch("hours", queryset=SpaceHours.objects.order_by("weekday", "opens")),
     )
     rows = list(qs[: query.limit + 1])
     next_cursor = None
@@ -513,7 +514,10 @@ def is_open_at(space: Space, instant: datetime) -> bool | None:
     """Whether the space's weekly hours include `instant`; None when its hours are unknown."""
     if space.hours_status != "known":
         return None
-    local = instant.astimezone(ZoneInfo(space.timezone))
+    try:
+        local = instant.astimezone(ZoneInfo(space.timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
     minute = local.hour * 60 + local.minute
     return any(
         h.weekday == local.weekday() and h.opens <= minute < h.closes for h in space.hours.all()

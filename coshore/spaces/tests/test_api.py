@@ -363,3 +363,19 @@ def test_members_cannot_create_networks_or_change_other_networks(
         post(c, "/api/v1/networks/theirs/spaces", {"space": "a"}), 403, "network.not_operator"
     )
     assert not NetworkSpace.objects.filter(network=net).exists()
+
+
+def test_list_items_say_whether_the_space_is_open_now(client: Client) -> None:
+    SpaceFactory(slug="always", weekly=[(d, 0, 1440) for d in range(7)])
+    SpaceFactory(slug="never-known")
+    items = {i["slug"]: i for i in client.get("/api/v1/spaces").json()["items"]}
+    assert items["always"]["open_now"] is True
+    assert items["never-known"]["open_now"] is None
+
+
+def test_a_space_named_like_a_page_gets_another_slug(make_user: Any, client_for: Any) -> None:
+    r = post(
+        client_for(make_user(staff=True)), "/api/v1/spaces", {"name": "Results", "lat": 1, "lon": 1}
+    )
+    assert r.status_code == 201
+    assert r.json()["slug"] == "results-2"
