@@ -24,6 +24,18 @@ class ErrorOut(Schema):
     detail: dict[str, Any]
 
 
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 50:
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
 class StrictJsonParser(Parser):
     """Malformed JSON is a 400 in the shared error shape, not a 500."""
 
@@ -45,6 +57,12 @@ class StrictJsonParser(Parser):
                 status=400,
                 detail={"error": str(exc)[:200]},
             ) from exc
+        if _has_nul(data):
+            raise Invalid(
+                "Text must not contain NUL characters.",
+                code="request.invalid_characters",
+                status=400,
+            )
         if not isinstance(data, dict):
             raise Invalid(
                 "The request body must be a JSON object.",

@@ -22,6 +22,18 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and (
+            "\x00" in request.path
+            or any("\x00" in v for values in request.GET.lists() for v in values[1])
+        ):
+            return JsonResponse(
+                {
+                    "code": "request.invalid_characters",
+                    "message": "The URL must not contain NUL characters.",
+                    "detail": {},
+                },
+                status=400,
+            )
         response = self.get_response(request)
         if (
             response.status_code >= 400

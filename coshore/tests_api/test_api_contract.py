@@ -29,7 +29,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def staff_headers(db: Any) -> dict[str, str]:
+def keep_db_connection() -> Any:
+    """Calling the WSGI app directly would close the test's connection at request end (as
+    Django's test client avoids too), which PostgreSQL's test transaction cannot survive."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_headers(db: Any, keep_db_connection: Any) -> dict[str, str]:
     from coshore.accounts.models import User
     from coshore.accounts.services import create_token
     from coshore.spaces.tests.factories import NetworkFactory, SpaceFactory

@@ -25,7 +25,7 @@ from coshore.accounts.tests.factories import (
 )
 from coshore.spaces.tests.factories import SpaceFactory, SpaceRoleFactory
 
-from .conftest import log_in, screenshot
+from .conftest import PageErrors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +40,12 @@ def _emailed_path(to: str, subject_contains: str) -> str:
     assert len(links) == 1, links
     parts = urlsplit(links[0])
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _expect_bad_request_logged(page_errors: PageErrors, count: int) -> None:
+    """The console reports each expected 400 page; anything else is still an error."""
+    errors = page_errors.take()
+    assert len(errors) == count and all("status of 400" in e for e in errors), errors
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -97,25 +103,27 @@ def test_sign_up_confirm_log_in_and_edit_the_profile(
     expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     page.get_by_label("Headline").fill("Compiler writer, COBOL and Python")
-    page.get_by_role("radio", name="Public").check()
+    page.get_by_role("radio", name="Everyone").check()
 
-    search = page.get_by_role("combobox")
+    search = page.get_by_role("combobox", name="Skills")
     with page.expect_response(lambda r: "/api/v1/skills?" in r.url and r.status == 200):
         search.press_sequentially("pyth")
-    option = page.get_by_role("option", name="Python (computer programming)")
-    expect(option).to_be_visible()
-    expect(page.get_by_role("option")).to_have_count(2)
+    suggestions = page.get_by_role("listbox", name="Matching skills")
+    expect(suggestions.get_by_role("option")).to_have_text(
+        ["Python (computer programming)", "Pythagorean geometry"]
+    )
+    option = suggestions.get_by_role("option", name="Python (computer programming)")
     screenshot(page, "accounts-profile-autocomplete")
     option.click()
     chips = page.get_by_role("list", name="Your skills")
     expect(chips.get_by_role("listitem")).to_have_text(["Python (computer programming)×"])
-    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(suggestions).to_be_hidden()
 
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
     screenshot(page, "accounts-profile-edit")
     expect(page.get_by_label("Headline")).to_have_value("Compiler writer, COBOL and Python")
-    expect(page.get_by_role("radio", name="Public")).to_be_checked()
+    expect(page.get_by_role("radio", name="Everyone")).to_be_checked()
 
     profile = Profile.objects.get(user=user)
     assert profile.visibility == Visibility.PUBLIC
@@ -125,11 +133,13 @@ def test_sign_up_confirm_log_in_and_edit_the_profile(
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_role("status")).to_contain_text("You are logged out.")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
 
 
 def test_reset_a_forgotten_password_through_the_emailed_link(
-    page: Page, live_server: Any, transactional_db: None
+    page: Page, live_server: Any, transactional_db: None, page_errors: PageErrors
 ) -> None:
     UserFactory(email="linus@example.org", display_name="Linus")
     mail.outbox.clear()
@@ -169,10 +179,11 @@ def test_reset_a_forgotten_password_through_the_emailed_link(
     assert response is not None and response.status == 400
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     screenshot(page, "accounts-password-reset-invalid")
+    _expect_bad_request_logged(page_errors, 1)
 
 
 def test_a_member_sees_public_profiles_but_not_space_profiles_of_another_space(
-    page: Page, live_server: Any, transactional_db: None
+    page: Page, live_server: Any, transactional_db: None, page_errors: PageErrors
 ) -> None:
     mine, theirs = SpaceFactory(name="Atelier Nord"), SpaceFactory(name="Ruche Sud")
     viewer = UserFactory(email="viewer@example.org", display_name="Vera")
@@ -198,6 +209,7 @@ def test_a_member_sees_public_profiles_but_not_space_profiles_of_another_space(
     response = page.goto(live_server.url + f"/accounts/people/{hidden.pk}/")
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text("Hidden Hal")
+    assert [e for e in page_errors.take() if "status of 404" not in e] == []
 
     response = page.goto(live_server.url + f"/accounts/people/{shown.pk}/")
     assert response is not None and response.status == 200
@@ -223,7 +235,7 @@ def test_a_personal_access_token_is_shown_once_works_and_stops_when_revoked(
     assert len(secret) >= 32
     expect(page.get_by_role("cell", name="laptop script", exact=True)).to_be_visible()
     screenshot(page, "accounts-tokens")
-    page.reload()
+    page.goto(live_server.url + "/accounts/tokens/")  # not reload(): that would post again
     expect(page.get_by_role("cell", name="laptop script", exact=True)).to_be_visible()
     expect(page.locator("#new-token-value")).to_have_count(0)
     assert secret not in page.content()
@@ -243,7 +255,7 @@ def test_a_personal_access_token_is_shown_once_works_and_stops_when_revoked(
 
 
 def test_account_pages_fit_a_phone_screen(
-    mobile_page: Page, live_server: Any, transactional_db: None
+    mobile_page: Page, live_server: Any, transactional_db: None, page_errors: PageErrors
 ) -> None:
     page = mobile_page
     user = UserFactory(email="mo@example.org", display_name="Mo Bile")
@@ -267,6 +279,7 @@ def test_account_pages_fit_a_phone_screen(
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         _no_horizontal_scroll(page)
         screenshot(page, f"accounts-mobile-{name}")
+    _expect_bad_request_logged(page_errors, 2)
 
     log_in(page, live_server, user)
     page.goto(live_server.url + "/accounts/tokens/")
@@ -286,7 +299,7 @@ def test_account_pages_fit_a_phone_screen(
 
 
 def test_sign_up_errors_and_the_expired_confirmation_link_read_well(
-    page: Page, live_server: Any, transactional_db: None
+    page: Page, live_server: Any, transactional_db: None, page_errors: PageErrors
 ) -> None:
     UserFactory(email="taken@example.org")
     page.goto(live_server.url + "/accounts/signup/")
@@ -300,6 +313,7 @@ def test_sign_up_errors_and_the_expired_confirmation_link_read_well(
     assert response is not None and response.status == 400
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     screenshot(page, "accounts-verify-failed")
+    _expect_bad_request_logged(page_errors, 1)
 
     page.get_by_label("Email").fill("taken@example.org")
     page.get_by_role("button", name="Send a new link").click()

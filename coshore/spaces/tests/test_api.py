@@ -379,3 +379,13 @@ def test_a_space_named_like_a_page_gets_another_slug(make_user: Any, client_for:
     )
     assert r.status_code == 201
     assert r.json()["slug"] == "results-2"
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(
+    make_user: Any, client_for: Any, client: Client
+) -> None:
+    assert_error(client.get("/api/v1/spaces?q=a%00b"), 400, "request.invalid_characters")
+    c = client_for(make_user(staff=True))
+    r = post(c, "/api/v1/spaces", {"name": "A\u0000B", "lat": 1, "lon": 1})
+    assert_error(r, 400, "request.invalid_characters")
+    assert Space.objects.count() == 0
