@@ -127,6 +127,7 @@ def generate(
 
     from coshore.core.text import fold
     from coshore.spaces.models import HoursStatus, Space, SpaceHours, SpaceTag, TagKind
+    from coshore.spaces.rules import encode_amenities, encode_weekly
 
     if Space.objects.exists():
         raise SystemExit("gen_spaces: the database already holds spaces; use a fresh database")
@@ -186,6 +187,8 @@ def generate(
                     source="bench",
                     attribution=ATTRIBUTION,
                     search_text=fold(" ".join([name, city["name"], description])),
+                    amenity_list=encode_amenities(v for k, v in tags if k == TagKind.AMENITY.value),
+                    weekly_hours=encode_weekly(hours),
                 )
             )
             extras.append((tags, hours))

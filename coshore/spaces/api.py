@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -171,8 +172,9 @@ def _tag_values(space: Space, kind: str) -> list[str]:
     return [t.value for t in space.tags.all() if t.kind == kind]
 
 
-def space_item(space: Space) -> dict[str, Any]:
-    distance = getattr(space, "distance_km", None)
+def space_item(space: Space | selectors.SpaceSummary, url: str | None = None) -> dict[str, Any]:
+    distance = space.distance_km if isinstance(space, selectors.SpaceSummary) else None
+    distance = getattr(space, "distance_km", distance)
     return {
         "slug": space.slug,
         "name": space.name,
@@ -184,11 +186,25 @@ def space_item(space: Space) -> dict[str, Any]:
         "timezone": space.timezone,
         "distance_km": round(distance, 3) if distance is not None else None,
         "source_ref": space.source_ref,
-        "amenities": _tag_values(space, TagKind.AMENITY),
+        "amenities": space.amenities,
         "hours_status": space.hours_status,
-        "open_now": selectors.is_open_at(space, timezone.now()),
-        "url": reverse("spaces:detail", args=[space.slug]),
+        "open_now": selectors.is_open_at(space, _now()),
+        "url": url.replace(_SLUG_MARK, space.slug)
+        if url
+        else reverse("spaces:detail", args=[space.slug]),
     }
+
+
+_SLUG_MARK = "slug-placeholder-0"
+
+
+def _detail_url_template() -> str:
+    """The profile URL with a marker for the slug: one reverse() per list, not per item."""
+    return reverse("spaces:detail", args=[_SLUG_MARK])
+
+
+def _now() -> datetime:
+    return timezone.now()
 
 
 def _hhmm(minutes: int) -> str:
@@ -268,7 +284,14 @@ def list_spaces(request: HttpRequest, params: Query[SpaceSearchParams]) -> Any:
     """Search the directory: nearest first with lat/lon, inside a box with bbox, filtered."""
     query = selectors.parse_space_query(request.GET)
     result = selectors.search_spaces(viewer=request.user, query=query)
-    return {"items": [space_item(s) for s in result.items], "next": result.next_cursor}
+    url = _detail_url_template()
+    body = {"items": [space_item(s, url) for s in result.items], "next": result.next_cursor}
+    # Built directly: the items are plain values already, and validating every item again
+    # through the response schema would double the cost of the endpoint.
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json",
+    )
 
 
 @router.get("/spaces/{slug}", response={200: SpaceOut, **ERRORS})
@@ -330,7 +353,8 @@ def get_network(request: HttpRequest, slug: str) -> Any:
     network = selectors.get_network_for_user(user=request.user, slug=slug)
     spaces = list(selectors.list_network_spaces(network=network))
     data = network_out(network, space_count=len(spaces))
-    data["spaces"] = [space_item(s) for s in spaces]
+    url = _detail_url_template()
+    data["spaces"] = [space_item(s, url) for s in spaces]
     return data
 
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 
 from coshore.core.models import TimeStamped
 
+from .rules import decode_amenities
+
 
 class Network(TimeStamped):
     slug = models.SlugField(max_length=80, unique=True)
@@ -61,6 +63,10 @@ class Space(TimeStamped):
     is_active = models.BooleanField(default=True)
     # Lower-cased name, city and description, for `q` search on both databases.
     search_text = models.TextField(blank=True)
+    # Copies of the amenity tags and the weekly-hours rows in compact text (rules.encode_*), so
+    # that a list page is one query. The rows stay the source of truth for filters.
+    amenity_list = models.CharField(max_length=500, blank=True)
+    weekly_hours = models.CharField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +85,10 @@ class Space(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def amenities(self) -> list[str]:
+        return decode_amenities(self.amenity_list)
 
     @property
     def address(self) -> str:

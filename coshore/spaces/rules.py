@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # The amenity vocabulary accepted by `amenity=` filters and space edits.
 AMENITIES: dict[str, str] = {
     "wifi": "Wi-Fi",
@@ -55,3 +57,38 @@ def amenities_from_osm_tags(tags: dict[str, str]) -> set[str]:
     ):
         found.add("meeting_room")
     return found
+
+
+# --- Compact summaries kept on Space for list pages (one query per page) -------------------
+
+Interval = tuple[int, int, int]
+
+
+def encode_amenities(codes: Iterable[str]) -> str:
+    """`{"wifi", "cafe"}` -> `"cafe,wifi"` (sorted, de-duplicated)."""
+    return ",".join(sorted({c for c in codes if c}))
+
+
+def decode_amenities(text: str) -> list[str]:
+    return [c for c in text.split(",") if c] if text else []
+
+
+def encode_weekly(intervals: Iterable[Interval]) -> str:
+    """`[(0, 540, 1080), (1, 540, 1080)]` -> `"0:540-1080;1:540-1080"` (sorted)."""
+    return ";".join(f"{d}:{o}-{c}" for d, o, c in sorted(intervals))
+
+
+def decode_weekly(text: str) -> tuple[Interval, ...]:
+    if not text:
+        return ()
+    out: list[Interval] = []
+    for part in text.split(";"):
+        day, _, span = part.partition(":")
+        opens, _, closes = span.partition("-")
+        out.append((int(day), int(opens), int(closes)))
+    return tuple(out)
+
+
+def is_open_in_week(intervals: Iterable[Interval], weekday: int, minute: int) -> bool:
+    """Whether a regular week is open at local `weekday` (0 = Monday) and `minute` of the day."""
+    return any(d == weekday and o <= minute < c for d, o, c in intervals)

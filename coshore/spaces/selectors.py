@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coshore.core.cursor import decode_cursor, encode_cursor
 from coshore.core.errors import Invalid, NotFound
-from coshore.core.geo import BBox, distance_expression, radius_bbox
+from coshore.core.geo import BBox, distance_expression, haversine_km, radius_bbox
 from coshore.core.text import fold
 
 from .models import (
@@ -33,6 +33,9 @@ from .rules import (
     MAX_RADIUS_KM,
     MAX_SEARCH_LIMIT,
     MAX_SPECIALTY_CHARS,
+    decode_amenities,
+    decode_weekly,
+    is_open_in_week,
 )
 
 
@@ -124,7 +127,7 @@ class SpaceQuery:
 
 @dataclass
 class SearchResult:
-    items: list[Space]
+    items: list[SpaceSummary]
     next_cursor: str | None
     query: SpaceQuery = field(repr=False)
 
@@ -405,43 +408,117 @@ def _filtered_spaces(query: SpaceQuery) -> QuerySet[Space]:
     return qs
 
 
+# Radius searches up to this size compute distances in Python over the box's rows, which is
+# several times cheaper than building and compiling the SQL expression; larger ones (and
+# "nearest anywhere" without a radius) order by the SQL expression.
+PYTHON_DISTANCE_MAX_KM = 300.0
+
+SUMMARY_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "lat",
+    "lon",
+    "street",
+    "housenumber",
+    "postcode",
+    "city",
+    "country",
+    "timezone",
+    "source_ref",
+    "hours_status",
+    "amenity_list",
+    "weekly_hours",
+)
+
+
+@dataclass(slots=True)
+class SpaceSummary:
+    """What list pages and list endpoints show about a space, read in one query."""
+
+    pk: int
+    slug: str
+    name: str
+    lat: float
+    lon: float
+    street: str
+    housenumber: str
+    postcode: str
+    city: str
+    country: str
+    timezone: str
+    source_ref: str | None
+    hours_status: str
+    amenity_list: str
+    weekly_hours: str
+    distance_km: float | None = None
+
+    @property
+    def amenities(self) -> list[str]:
+        return decode_amenities(self.amenity_list)
+
+    @property
+    def address(self) -> str:
+        street = " ".join(p for p in [self.housenumber, self.street] if p)
+        town = " ".join(p for p in [self.postcode, self.city] if p)
+        return ", ".join(p for p in [street, town] if p)
+
+
+def _summaries(qs: QuerySet[Space], extra: tuple[str, ...] = ()) -> list[SpaceSummary]:
+    return [SpaceSummary(*row) for row in qs.values_list(*SUMMARY_FIELDS, *extra)]
+
+
+def _dist_cursor(query: SpaceQuery) -> tuple[float, int] | None:
+    if not query.cursor:
+        return None
+    c = decode_cursor(query.cursor, keys=("m", "d", "i"))
+    if c["m"] != "dist" or not isinstance(c["d"], (int, float)) or not isinstance(c["i"], int):
+        raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor")
+    return float(c["d"]), c["i"]
+
+
 def search_spaces(*, viewer: Any, query: SpaceQuery) -> SearchResult:
     """The directory: active spaces matching every filter, nearest first when a point is given
     (great-circle distance, `distance_km`), otherwise by name; keyset-paginated by `limit`."""
     qs = _filtered_spaces(query)
-    if query.has_point:
+    if (
+        query.has_point
+        and query.radius_km is not None
+        and query.radius_km <= PYTHON_DISTANCE_MAX_KM
+    ):
+        assert query.lat is not None and query.lon is not None
+        lat, lon, radius = query.lat, query.lon, query.radius_km
+        after = _dist_cursor(query)
+        rows = []
+        for summary in _summaries(qs):
+            d = haversine_km(lat, lon, summary.lat, summary.lon)
+            if d <= radius and (after is None or (d, summary.pk) > after):
+                summary.distance_km = d
+                rows.append(summary)
+        rows.sort(key=lambda r: (r.distance_km, r.pk))
+        rows = rows[: query.limit + 1]
+    elif query.has_point:
         assert query.lat is not None and query.lon is not None
         qs = qs.annotate(distance_km=distance_expression(query.lat, query.lon))
         if query.radius_km is not None:
             qs = qs.filter(distance_km__lte=query.radius_km)
-        if query.cursor:
-            c = decode_cursor(query.cursor, keys=("m", "d", "i"))
-            if (
-                c["m"] != "dist"
-                or not isinstance(c["d"], (int, float))
-                or not isinstance(c["i"], int)
-            ):
-                raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor")
-            qs = qs.filter(Q(distance_km__gt=c["d"]) | Q(distance_km=c["d"], pk__gt=c["i"]))
-        qs = qs.order_by("distance_km", "pk")
+        after = _dist_cursor(query)
+        if after is not None:
+            qs = qs.filter(Q(distance_km__gt=after[0]) | Q(distance_km=after[0], pk__gt=after[1]))
+        rows = _summaries(qs.order_by("distance_km", "pk")[: query.limit + 1], ("distance_km",))
     else:
         if query.cursor:
             c = decode_cursor(query.cursor, keys=("m", "n", "i"))
             if c["m"] != "name" or not isinstance(c["n"], str) or not isinstance(c["i"], int):
                 raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor")
             qs = qs.filter(Q(name__gt=c["n"]) | Q(name=c["n"], pk__gt=c["i"]))
-        qs = qs.order_by("name", "pk")
-    qs = qs.defer("osm_tags", "description", "search_text").prefetch_related(
-        Prefetch("tags", queryset=SpaceTag.objects.order_by("kind", "value")),
-        Prefetch("hours", queryset=SpaceHours.objects.order_by("weekday", "opens")),
-    )
-    rows = list(qs[: query.limit + 1])
+        rows = _summaries(qs.order_by("name", "pk")[: query.limit + 1])
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         last = rows[-1]
         if query.has_point:
-            next_cursor = encode_cursor({"m": "dist", "d": last.distance_km, "i": last.pk})  # type: ignore[attr-defined]
+            next_cursor = encode_cursor({"m": "dist", "d": last.distance_km, "i": last.pk})
         else:
             next_cursor = encode_cursor({"m": "name", "n": last.name, "i": last.pk})
     return SearchResult(items=rows, next_cursor=next_cursor, query=query)
@@ -486,11 +563,11 @@ def list_networks(*, user: Any) -> QuerySet[Network]:
     return Network.objects.annotate(space_count=Count("memberships")).order_by("name")
 
 
-def list_network_spaces(*, network: Network) -> QuerySet[Space]:
-    return (
-        Space.objects.filter(network_links__network=network, is_active=True)
-        .prefetch_related(Prefetch("tags", queryset=SpaceTag.objects.order_by("kind", "value")))
-        .order_by("city", "name")
+def list_network_spaces(*, network: Network) -> list[SpaceSummary]:
+    return _summaries(
+        Space.objects.filter(network_links__network=network, is_active=True).order_by(
+            "city", "name"
+        )
     )
 
 
@@ -510,7 +587,7 @@ def list_network_operators(*, network: Network) -> QuerySet[Any]:
     return get_user_model().objects.filter(network_roles__network=network).order_by("email")
 
 
-def is_open_at(space: Space, instant: datetime) -> bool | None:
+def is_open_at(space: Space | SpaceSummary, instant: datetime) -> bool | None:
     """Whether the space's weekly hours include `instant`; None when its hours are unknown."""
     if space.hours_status != "known":
         return None
@@ -518,7 +595,6 @@ def is_open_at(space: Space, instant: datetime) -> bool | None:
         local = instant.astimezone(ZoneInfo(space.timezone))
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    minute = local.hour * 60 + local.minute
-    return any(
-        h.weekday == local.weekday() and h.opens <= minute < h.closes for h in space.hours.all()
+    return is_open_in_week(
+        decode_weekly(space.weekly_hours), local.weekday(), local.hour * 60 + local.minute
     )

@@ -38,7 +38,7 @@ from .models import (
     SpaceTag,
     TagKind,
 )
-from .rules import AMENITIES
+from .rules import AMENITIES, encode_amenities, encode_weekly
 from .selectors import can_manage_space, can_operate_network, is_network_operator
 
 # Fields a manager may set on a space, with their maximum length (None: not a string).
@@ -190,6 +190,9 @@ def _apply(space: Space, cleaned: dict[str, Any]) -> list[str]:
         space.opening_hours_normalized = parsed.normalized if parsed else ""
         space.hours_status = HoursStatus.KNOWN if parsed else HoursStatus.UNKNOWN
         space.hours_note = (parsed.note if parsed else "no opening hours given")[:300]
+        space.weekly_hours = encode_weekly(parsed.intervals if parsed else ())
+    if "_amenities" in cleaned:
+        space.amenity_list = encode_amenities(cleaned["_amenities"])
     space.search_text = fold(" ".join([space.name, space.city, space.description]))
     return changed
 

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,7 +24,7 @@ from coshore.core.errors import DomainError
 from . import selectors, services
 from .forms import NetworkSpaceForm, SpaceEditForm, SpaceSearchForm
 from .hours import format_weekly_hours
-from .models import Network, Space, SpaceHours, TagKind
+from .models import Network, Space, TagKind
 from .rules import AMENITIES
 
 WEEKDAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -69,17 +68,17 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 # --- Shaping --------------------------------------------------------------------------------
 
 
-def _open_now(space: Space, now: datetime) -> bool | None:
+def _open_now(space: Space | selectors.SpaceSummary, now: datetime) -> bool | None:
     try:
         return selectors.is_open_at(space, now)
     except (KeyError, ValueError):  # an unknown timezone name reads as unknown hours
         return None
 
 
-def space_card(space: Space, now: datetime) -> dict[str, Any]:
+def space_card(space: Space | selectors.SpaceSummary, now: datetime) -> dict[str, Any]:
     """What a list item and a map marker show about a space (JSON-safe)."""
     distance = getattr(space, "distance_km", None)
-    amenities = [t.value for t in space.tags.all() if t.kind == TagKind.AMENITY]
+    amenities = space.amenities
     return {
         "slug": space.slug,
         "name": space.name,
@@ -92,14 +91,6 @@ def space_card(space: Space, now: datetime) -> dict[str, Any]:
         "distance_km": round(distance, 2) if distance is not None else None,
         "url": reverse("spaces:detail", args=[space.slug]),
     }
-
-
-def _with_hours(spaces: list[Space]) -> list[Space]:
-    # One query for every listed space's hours, so "open now" costs no query per space.
-    prefetch_related_objects(
-        spaces, Prefetch("hours", queryset=SpaceHours.objects.order_by("weekday", "opens"))
-    )
-    return spaces
 
 
 def _search(request: HttpRequest) -> tuple[SpaceSearchForm, dict[str, Any], int]:
@@ -119,7 +110,7 @@ def _search(request: HttpRequest) -> tuple[SpaceSearchForm, dict[str, Any], int]
         return form, context, error.status if 400 <= error.status < 500 else 400
     now = timezone.now()
     context.update(
-        cards=[space_card(s, now) for s in _with_hours(result.items)],
+        cards=[space_card(s, now) for s in result.items],
         next_cursor=result.next_cursor,
         has_point=query.has_point,
         radius_km=query.radius_km,
@@ -260,7 +251,7 @@ def _network_page(
     request: HttpRequest, network: Network, form: NetworkSpaceForm | None = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    spaces = _with_hours(list(selectors.list_network_spaces(network=network)))
+    spaces = selectors.list_network_spaces(network=network)
     can_operate = selectors.can_operate_network(request.user, network)
     context = {
         "network": network,

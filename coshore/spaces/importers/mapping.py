@@ -19,7 +19,7 @@ from coshore.core.text import fold
 
 from ..hours import MINUTES_PER_DAY, parse_opening_hours
 from ..models import HoursStatus, Space, TagKind
-from ..rules import amenities_from_osm_tags
+from ..rules import amenities_from_osm_tags, encode_amenities, encode_weekly
 from .bulk import model_field
 from .osm import OsmElement
 from .report import ImportReport
@@ -78,6 +78,8 @@ UPDATED_FIELDS = (
     "osm_tags",
     "attribution",
     "search_text",
+    "amenity_list",
+    "weekly_hours",
 )
 
 
@@ -237,6 +239,8 @@ def _candidate(
         "osm_tags": tags,
         "attribution": ATTRIBUTION,
         "search_text": fold("\n".join(p for p in (name, city, description) if p)),
+        "amenity_list": encode_amenities(amenities),
+        "weekly_hours": encode_weekly(hours.intervals),
     }
     space_tags = {(TagKind.AMENITY.value, a) for a in amenities}
     space_tags |= {(TagKind.SPECIALTY.value, s) for s in specialties_from_osm_tags(tags)}

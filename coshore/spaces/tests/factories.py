@@ -17,6 +17,7 @@ from coshore.spaces.models import (
     SpaceTag,
     TagKind,
 )
+from coshore.spaces.rules import encode_amenities, encode_weekly
 
 
 class NetworkFactory(factory.django.DjangoModelFactory):
@@ -53,7 +54,8 @@ class SpaceFactory(factory.django.DjangoModelFactory):
             SpaceHours(space=self, weekday=d, opens=o, closes=c) for d, o, c in extracted
         )
         self.hours_status = HoursStatus.KNOWN
-        self.save(update_fields=["hours_status"])
+        self.weekly_hours = encode_weekly(extracted)
+        self.save(update_fields=["hours_status", "weekly_hours"])
 
     @factory.post_generation
     def amenities(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
@@ -62,6 +64,8 @@ class SpaceFactory(factory.django.DjangoModelFactory):
         SpaceTag.objects.bulk_create(
             SpaceTag(space=self, kind=TagKind.AMENITY, value=v) for v in extracted
         )
+        self.amenity_list = encode_amenities(extracted)
+        self.save(update_fields=["amenity_list"])
 
     @factory.post_generation
     def specialties(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
