@@ -204,3 +204,54 @@ def test_cursor_from_one_ordering_is_rejected_in_the_other() -> None:
 def test_open_at_instant_is_timezone_aware() -> None:
     parsed = parse_space_query(QueryDict("open_at=2026-03-30T07:30:00Z"))
     assert parsed.open_at == datetime(2026, 3, 30, 7, 30, tzinfo=UTC)
+
+
+def test_python_and_sql_distance_paths_give_the_same_order_and_distances() -> None:
+    import random
+
+    rng = random.Random(7)
+    for i in range(60):
+        SpaceFactory(slug=f"r{i}", lat=48.0 + rng.uniform(-2, 2), lon=2.0 + rng.uniform(-3, 3))
+    qd = QueryDict(mutable=True)
+    qd.update({"lat": 48.0, "lon": 2.0, "radius_km": 150, "limit": 200})
+    python_path = search_spaces(viewer=None, query=parse_space_query(qd)).items
+    qd2 = QueryDict(mutable=True)
+    qd2.update({"lat": 48.0, "lon": 2.0, "limit": 200})
+    sql_path = [s for s in search_spaces(viewer=None, query=parse_space_query(qd2)).items]
+    sql_within = [s for s in sql_path if s.distance_km <= 150]
+    assert 0 < len(python_path) < 60
+    assert [s.slug for s in python_path] == [s.slug for s in sql_within]
+    for a, b in zip(python_path, sql_within, strict=True):
+        assert a.distance_km == pytest.approx(b.distance_km, abs=1e-6)
+
+
+def test_compact_copies_follow_the_rows_after_an_import_and_an_edit(make_user: Any) -> None:
+    from coshore.spaces.importers import import_spaces
+    from coshore.spaces.models import Space, SpaceHours, SpaceTag
+    from coshore.spaces.rules import encode_amenities, encode_weekly
+    from coshore.spaces.services import SpaceChanges, update_space
+
+    from django.conf import settings
+
+    import_spaces(path_or_data=settings.BASE_DIR / "coshore/data/osm/coworking_france_osm.geojson")
+
+    def assert_consistent() -> None:
+        for space in Space.objects.all():
+            rows = SpaceHours.objects.filter(space=space).values_list("weekday", "opens", "closes")
+            tags = SpaceTag.objects.filter(space=space, kind="amenity").values_list(
+                "value", flat=True
+            )
+            assert space.weekly_hours == encode_weekly(rows), space.slug
+            assert space.amenity_list == encode_amenities(tags), space.slug
+
+    assert_consistent()
+    space = Space.objects.get(source_ref="osm:node/508597067")
+    update_space(
+        actor=make_user(staff=True),
+        space=space,
+        changes=SpaceChanges(opening_hours="Mo 08:00-12:00", amenities=["wifi", "kitchen"]),
+    )
+    space.refresh_from_db()
+    assert space.weekly_hours == "0:480-720"
+    assert space.amenity_list == "kitchen,wifi"
+    assert_consistent()
