@@ -172,7 +172,11 @@ def _tag_values(space: Space, kind: str) -> list[str]:
     return [t.value for t in space.tags.all() if t.kind == kind]
 
 
-def space_item(space: Space | selectors.SpaceSummary, url: str | None = None) -> dict[str, Any]:
+def space_item(
+    space: Space | selectors.SpaceSummary,
+    url: str | None = None,
+    is_open: Any = None,
+) -> dict[str, Any]:
     distance = space.distance_km if isinstance(space, selectors.SpaceSummary) else None
     distance = getattr(space, "distance_km", distance)
     return {
@@ -188,7 +192,7 @@ def space_item(space: Space | selectors.SpaceSummary, url: str | None = None) ->
         "source_ref": space.source_ref,
         "amenities": space.amenities,
         "hours_status": space.hours_status,
-        "open_now": selectors.is_open_at(space, _now()),
+        "open_now": is_open(space) if is_open else selectors.is_open_at(space, _now()),
         "url": url.replace(_SLUG_MARK, space.slug)
         if url
         else reverse("spaces:detail", args=[space.slug]),
@@ -285,7 +289,11 @@ def list_spaces(request: HttpRequest, params: Query[SpaceSearchParams]) -> Any:
     query = selectors.parse_space_query(request.GET)
     result = selectors.search_spaces(viewer=request.user, query=query)
     url = _detail_url_template()
-    body = {"items": [space_item(s, url) for s in result.items], "next": result.next_cursor}
+    is_open = selectors.open_checker(_now())
+    body = {
+        "items": [space_item(s, url, is_open) for s in result.items],
+        "next": result.next_cursor,
+    }
     # Built directly: the items are plain values already, and validating every item again
     # through the response schema would double the cost of the endpoint.
     return HttpResponse(

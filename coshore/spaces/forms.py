@@ -33,6 +33,7 @@ RADIUS_CHOICES = [
     ("100", "100 km"),
 ]
 OPEN_CHOICES = [("", "Any time"), ("now", "Open now"), ("at", "Open at…")]
+MIN_OPEN_AT_YEAR, MAX_OPEN_AT_YEAR = 1900, 9000
 
 
 def message_html(message: str) -> SafeString:
@@ -131,6 +132,13 @@ class SpaceSearchForm(forms.Form):
         if mode == "" and value.tzinfo is None:
             # a leftover wall-clock time with "Any time" chosen; links that mean it carry
             # an offset (as the API's `open_at` does)
+            return None
+        if not MIN_OPEN_AT_YEAR <= value.year <= MAX_OPEN_AT_YEAR:
+            # Near year 1 or 9999, converting to each space's timezone overflows the calendar.
+            self.add_error(
+                "open_at",
+                f"Enter a date between the years {MIN_OPEN_AT_YEAR} and {MAX_OPEN_AT_YEAR}.",
+            )
             return None
         if value.tzinfo is None:
             # The browser's datetime-local is a wall-clock time where the user searches.

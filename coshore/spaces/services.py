@@ -197,21 +197,34 @@ def _apply(space: Space, cleaned: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _save_related(space: Space, cleaned: dict[str, Any]) -> None:
+def _save_related(space: Space, cleaned: dict[str, Any]) -> list[str]:
+    """Replace the hours and tag rows given in `cleaned`; returns the names of those that
+    actually changed."""
+    changed: list[str] = []
     if "_hours" in cleaned:
-        SpaceHours.objects.filter(space=space).delete()
         parsed = cleaned["_hours"]
-        if parsed:
+        new_rows = sorted(parsed.intervals) if parsed else []
+        old_rows = sorted(
+            SpaceHours.objects.filter(space=space).values_list("weekday", "opens", "closes")
+        )
+        if old_rows != new_rows:
+            SpaceHours.objects.filter(space=space).delete()
             SpaceHours.objects.bulk_create(
-                SpaceHours(space=space, weekday=d, opens=o, closes=c)
-                for d, o, c in parsed.intervals
+                SpaceHours(space=space, weekday=d, opens=o, closes=c) for d, o, c in new_rows
             )
+            changed.append("hours")
     for kind, key in ((TagKind.AMENITY, "_amenities"), (TagKind.SPECIALTY, "_specialties")):
         if key in cleaned:
-            SpaceTag.objects.filter(space=space, kind=kind).delete()
-            SpaceTag.objects.bulk_create(
-                SpaceTag(space=space, kind=kind, value=v) for v in cleaned[key]
+            old_values = sorted(
+                SpaceTag.objects.filter(space=space, kind=kind).values_list("value", flat=True)
             )
+            if old_values != cleaned[key]:
+                SpaceTag.objects.filter(space=space, kind=kind).delete()
+                SpaceTag.objects.bulk_create(
+                    SpaceTag(space=space, kind=kind, value=v) for v in cleaned[key]
+                )
+                changed.append(key.lstrip("_"))
+    return changed
 
 
 @transaction.atomic
@@ -262,8 +275,7 @@ def update_space(*, actor: Any, space: Space, changes: SpaceChanges) -> Space:
     space = Space.objects.select_for_update().get(pk=space.pk)
     changed = _apply(space, cleaned)
     space.save()
-    _save_related(space, cleaned)
-    related = [k.lstrip("_") for k in cleaned if k.startswith("_")]
+    related = _save_related(space, cleaned)
     record_activity(
         actor=actor,
         verb="space.updated",

@@ -152,6 +152,8 @@ def test_keyset_pagination_walks_every_space_once_in_both_orders() -> None:
         ({"bbox": "0,0,200,1"}, "search.invalid_bbox"),
         ({"open_at": "tomorrow"}, "search.invalid_open_at"),
         ({"open_at": "2026-03-30T10:00:00"}, "search.invalid_open_at"),
+        ({"open_at": "0001-01-01T00:00:00+00:00"}, "search.invalid_open_at"),
+        ({"open_at": "9999-12-31T23:59:00-12:00"}, "search.invalid_open_at"),
         ({"amenity": "jacuzzi"}, "search.unknown_amenity"),
         ({"limit": "201"}, "search.invalid_limit"),
         ({"limit": "0"}, "search.invalid_limit"),
@@ -226,12 +228,12 @@ def test_python_and_sql_distance_paths_give_the_same_order_and_distances() -> No
 
 
 def test_compact_copies_follow_the_rows_after_an_import_and_an_edit(make_user: Any) -> None:
+    from django.conf import settings
+
     from coshore.spaces.importers import import_spaces
     from coshore.spaces.models import Space, SpaceHours, SpaceTag
     from coshore.spaces.rules import encode_amenities, encode_weekly
     from coshore.spaces.services import SpaceChanges, update_space
-
-    from django.conf import settings
 
     import_spaces(path_or_data=settings.BASE_DIR / "coshore/data/osm/coworking_france_osm.geojson")
 
