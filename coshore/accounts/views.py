@@ -251,16 +251,20 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    """Create, list and revoke personal access tokens. A new token is shown once: the POST
+    keeps it in the session and redirects, and the next GET takes it out (so reloading the
+    page neither shows it again nor creates a second token)."""
     user = _user(request)
-    new_token: str | None = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_token = services.create_token(user=user, name=form.cleaned_data["name"]).plaintext
+            issued = services.create_token(user=user, name=form.cleaned_data["name"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            form = TokenForm()
+            request.session[_NEW_TOKEN_KEY] = issued.plaintext
+            return redirect("accounts:tokens")
+    new_token = request.session.pop(_NEW_TOKEN_KEY, None) if request.method == "GET" else None
     response = render(
         request,
         "accounts/tokens.html",
@@ -269,6 +273,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if new_token:
         response["Cache-Control"] = "no-store"
     return response
+
+
+_NEW_TOKEN_KEY = "accounts.new_token"
 
 
 @login_required

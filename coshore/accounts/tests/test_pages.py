@@ -259,8 +259,10 @@ def test_tokens_page_shows_a_new_token_once_and_revokes(client: Client, person: 
     client.force_login(person)
     assert client.get("/accounts/tokens/").status_code == 200
 
-    created = client.post("/accounts/tokens/", {"name": "laptop"})
-    assert created.status_code == 200
+    posted = client.post("/accounts/tokens/", {"name": "laptop"})
+    assert posted.status_code == 302
+    assert posted["Location"] == "/accounts/tokens/"
+    created = client.get("/accounts/tokens/")
     assert created["Cache-Control"] == "no-store"
     plaintext = re.search(r'id="new-token-value">(csh_[^<]+)<', created.content.decode())
     assert plaintext
