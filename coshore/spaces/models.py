@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from coshore.core.models import TimeStamped
 
-from .rules import decode_amenities
+from .rules import decode_amenities, format_address
 
 
 class Network(TimeStamped):
@@ -92,9 +92,9 @@ class Space(TimeStamped):
 
     @property
     def address(self) -> str:
-        street = " ".join(p for p in [self.housenumber, self.street] if p)
-        town = " ".join(p for p in [self.postcode, self.city] if p)
-        return ", ".join(p for p in [street, town] if p)
+        return format_address(
+            housenumber=self.housenumber, street=self.street, postcode=self.postcode, city=self.city
+        )
 
 
 class SpaceHours(models.Model):

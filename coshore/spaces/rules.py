@@ -92,3 +92,10 @@ def decode_weekly(text: str) -> tuple[Interval, ...]:
 def is_open_in_week(intervals: Iterable[Interval], weekday: int, minute: int) -> bool:
     """Whether a regular week is open at local `weekday` (0 = Monday) and `minute` of the day."""
     return any(d == weekday and o <= minute < c for d, o, c in intervals)
+
+
+def format_address(*, housenumber: str, street: str, postcode: str, city: str) -> str:
+    """`34 Rue d'Aligre, 75012 Paris` from OSM-style parts (any may be empty)."""
+    line = " ".join(p for p in [housenumber, street] if p)
+    town = " ".join(p for p in [postcode, city] if p)
+    return ", ".join(p for p in [line, town] if p)

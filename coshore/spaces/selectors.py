@@ -37,6 +37,7 @@ from .rules import (
     MAX_SPECIALTY_CHARS,
     decode_amenities,
     decode_weekly,
+    format_address,
     is_open_in_week,
 )
 
@@ -467,9 +468,9 @@ class SpaceSummary:
 
     @property
     def address(self) -> str:
-        street = " ".join(p for p in [self.housenumber, self.street] if p)
-        town = " ".join(p for p in [self.postcode, self.city] if p)
-        return ", ".join(p for p in [street, town] if p)
+        return format_address(
+            housenumber=self.housenumber, street=self.street, postcode=self.postcode, city=self.city
+        )
 
 
 def _summaries(qs: QuerySet[Space], extra: tuple[str, ...] = ()) -> list[SpaceSummary]:
