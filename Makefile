@@ -18,7 +18,7 @@ $(VENV)/.dev: $(BIN)/coshore
 
 demo: $(BIN)/coshore
 	$(BIN)/coshore migrate --no-input
-	$(BIN)/coshore load-demo
+	PORT=$(PORT) $(BIN)/coshore load-demo
 	$(BIN)/coshore runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev

@@ -6,6 +6,7 @@ Skills: ESCO v1.1.1 (© European Union, CC BY 4.0). People and networks are gene
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -268,4 +269,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in PEOPLE:
             self.stdout.write(f"  {spec['email']:<28} {spec['name']} — {spec.get('headline', '')}")
-        self.stdout.write("Open http://127.0.0.1:8000/ (admin at /admin/)")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(f"Open http://127.0.0.1:{port}/ (admin at /admin/)")
