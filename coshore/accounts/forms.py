@@ -9,7 +9,7 @@ from django import forms
 from coshore.core.errors import DomainError
 
 from .languages import language_choices
-from .models import Profile, Visibility
+from .models import OrganisationKind, OrganisationRole, Profile, Visibility
 from .selectors import list_home_space_choices
 from .services import timezone_choices
 
@@ -195,3 +195,38 @@ class ProfileForm(forms.Form):
             "visibility": data["visibility"],
             "scouting_opt_in": data["scouting_opt_in"],
         }
+
+
+class OrganisationForm(forms.Form):
+    """The service checks the website and country; the form only parses them."""
+
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=[("", "Choose a kind…"), *OrganisationKind.choices])
+    website = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "url"}),
+        help_text="An http:// or https:// address.",
+    )
+    city = forms.CharField(required=False, max_length=120)
+    country = forms.CharField(
+        required=False,
+        max_length=2,
+        widget=forms.TextInput(attrs={"size": 2, "autocapitalize": "characters"}),
+        help_text="Two-letter ISO code, e.g. ES or FR.",
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the organisation does; up to 5000 characters.",
+    )
+
+
+class OrganisationPersonForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254,
+        help_text="The email of their Coshore account.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(choices=OrganisationRole.choices, initial=OrganisationRole.MEMBER)

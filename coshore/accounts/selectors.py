@@ -224,6 +224,11 @@ def get_organisation_for_user(*, viewer: Any, slug: str) -> Organisation:
         raise OrganisationNotFound("No such organisation.") from exc
 
 
+def list_organisations(*, viewer: Any) -> QuerySet[Organisation]:
+    """Every organisation, by name: organisations are public, their people are not."""
+    return Organisation.objects.order_by("name", "pk")
+
+
 def is_organisation_person(user: Any, organisation: Organisation) -> bool:
     return _authenticated(user) and (
         OrganisationMember.objects.filter(user_id=user.pk, organisation_id=organisation.pk).exists()

@@ -21,4 +21,12 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("people/<int:user_id>/", views.person, name="person"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<slug:slug>/people/",
+        views.organisation_add_person,
+        name="organisation_add_person",
+    ),
 ]

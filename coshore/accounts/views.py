@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,19 +17,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coshore.core.errors import DomainError
+from coshore.core.errors import DomainError, Forbidden
 
 from . import selectors, services
 from .errors import (
     EmailUnverified,
     InvalidResetLink,
     LoginThrottled,
+    OrganisationNotFound,
     ProfileNotFound,
     TokenNotFound,
 )
 from .forms import (
     EmailForm,
     LoginForm,
+    OrganisationForm,
+    OrganisationPersonForm,
     ProfileForm,
     SetPasswordForm,
     SignUpForm,
@@ -36,7 +40,7 @@ from .forms import (
     add_domain_error,
 )
 from .languages import LANGUAGES
-from .models import User
+from .models import Organisation, User
 
 SIGNUP_EMAIL_SESSION_KEY = "accounts.signup_email"
 
@@ -304,3 +308,81 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
         "is_self": request.user.is_authenticated and request.user.pk == profile.user_id,
     }
     return render(request, "accounts/person.html", context)
+
+
+# --- Organisations --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.list_organisations(viewer=request.user)
+    return render(
+        request, "accounts/organisations/list.html", {"organisations": list(organisations)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(actor=_user(request), **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{organisation.name} is registered. You are its admin.")
+            return redirect("accounts:organisation_detail", slug=organisation.slug)
+    return render(request, "accounts/organisations/new.html", {"form": form})
+
+
+def _get_organisation(request: HttpRequest, slug: str) -> Organisation:
+    try:
+        return selectors.get_organisation_for_user(viewer=request.user, slug=slug)
+    except OrganisationNotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _organisation_page(
+    request: HttpRequest, organisation: Organisation, form: OrganisationPersonForm | None = None
+) -> HttpResponse:
+    can_manage = selectors.can_manage_organisation(request.user, organisation)
+    people = selectors.list_organisation_people(viewer=request.user, organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "people": None if people is None else list(people),
+        "can_manage": can_manage,
+        "form": form or (OrganisationPersonForm() if can_manage else None),
+    }
+    return render(request, "accounts/organisations/detail.html", context)
+
+
+@require_http_methods(["GET"])
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _organisation_page(request, _get_organisation(request, slug))
+
+
+@login_required
+@require_POST
+def organisation_add_person(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's admins (and staff) add a person by the email of their account."""
+    organisation = _get_organisation(request, slug)
+    if not selectors.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied("Only the organisation's admins can add people.")
+    form = OrganisationPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            member = services.add_organisation_member(
+                actor=_user(request),
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{member.user.name} now belongs to {organisation.name}.")
+            return redirect("accounts:organisation_detail", slug=organisation.slug)
+    return _organisation_page(request, organisation, form)
