@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from coshore.accounts.auth import AUTH_REQUIRED
 from coshore.core.api import ErrorOut
@@ -283,8 +283,26 @@ class SpaceSearchParams(Schema):
     cursor: str | None = Field(None, description="`next` of the previous page")
 
 
-@router.get("/spaces", response={200: SpaceListOut, **ERRORS})
-def list_spaces(request: HttpRequest, params: Query[SpaceSearchParams]) -> Any:
+def _query_parameters(schema: type[Schema]) -> list[dict[str, Any]]:
+    """OpenAPI query parameters described by `schema`, for endpoints that parse the query
+    string themselves (the directory: the selector validates, with its own error codes)."""
+    out = []
+    for name, prop in schema.model_json_schema()["properties"].items():
+        prop = {k: v for k, v in prop.items() if k not in {"title", "default"}}
+        description = prop.pop("description", "")
+        param: dict[str, Any] = {"in": "query", "name": name, "required": False, "schema": prop}
+        if description:
+            param["description"] = description
+        out.append(param)
+    return out
+
+
+@router.get(
+    "/spaces",
+    response={200: SpaceListOut, **ERRORS},
+    openapi_extra={"parameters": _query_parameters(SpaceSearchParams)},
+)
+def list_spaces(request: HttpRequest) -> Any:
     """Search the directory: nearest first with lat/lon, inside a box with bbox, filtered."""
     query = selectors.parse_space_query(request.GET)
     result = selectors.search_spaces(viewer=request.user, query=query)

@@ -102,9 +102,10 @@ def test_bad_search_input_is_a_422_in_the_shared_shape(
     assert_error(client.get("/api/v1/spaces?" + query), 422, code)
 
 
-def test_wrong_types_are_a_validation_error_not_a_500(client: Client) -> None:
-    body = assert_error(client.get("/api/v1/spaces?lat=abc&lon=2"), 422, "validation_error")
-    assert body["detail"]["errors"][0]["field"] == "lat"
+def test_wrong_types_get_the_search_codes_not_a_500(client: Client) -> None:
+    body = assert_error(client.get("/api/v1/spaces?lat=abc&lon=2"), 422, "search.invalid_lat")
+    assert body["detail"] == {"param": "lat"}
+    assert_error(client.get("/api/v1/spaces?limit=1.5"), 422, "search.invalid_limit")
 
 
 def test_unknown_network_filter_and_unknown_slug_are_404(client: Client) -> None:
