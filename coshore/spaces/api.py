@@ -177,8 +177,7 @@ def space_item(
     url: str | None = None,
     is_open: Any = None,
 ) -> dict[str, Any]:
-    distance = space.distance_km if isinstance(space, selectors.SpaceSummary) else None
-    distance = getattr(space, "distance_km", distance)
+    distance = getattr(space, "distance_km", None)
     return {
         "slug": space.slug,
         "name": space.name,

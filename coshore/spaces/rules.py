@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 # The amenity vocabulary accepted by `amenity=` filters and space edits.
 AMENITIES: dict[str, str] = {
@@ -70,7 +71,12 @@ def encode_amenities(codes: Iterable[str]) -> str:
 
 
 def decode_amenities(text: str) -> list[str]:
-    return [c for c in text.split(",") if c] if text else []
+    return list(_amenity_tuple(text)) if text else []
+
+
+@lru_cache(maxsize=4096)
+def _amenity_tuple(text: str) -> tuple[str, ...]:
+    return tuple(c for c in text.split(",") if c)
 
 
 def encode_weekly(intervals: Iterable[Interval]) -> str:
@@ -78,6 +84,7 @@ def encode_weekly(intervals: Iterable[Interval]) -> str:
     return ";".join(f"{d}:{o}-{c}" for d, o, c in sorted(intervals))
 
 
+@lru_cache(maxsize=4096)  # many spaces share a week; lists decode the same text again and again
 def decode_weekly(text: str) -> tuple[Interval, ...]:
     if not text:
         return ()
