@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "coshore.skills",
     "coshore.spaces",
     "coshore.activity",
+    "coshore.bookings",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    _db["TEST"] = {"NAME": os.environ.get("COSHORE_TEST_SQLITE", None)}
+    # A file, not memory: the concurrency tests race threads, each with its own connection.
+    _db["TEST"] = {
+        "NAME": os.environ.get("COSHORE_TEST_SQLITE") or str(VAR_DIR / "test-coshore.sqlite3")
+    }
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_HEALTH_CHECKS"] = True

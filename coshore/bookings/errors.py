@@ -1,0 +1,37 @@
+"""Errors of the bookings app (codes are stable)."""
+
+from __future__ import annotations
+
+from coshore.core.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+class ResourceNotFound(NotFound):
+    code = "resource.not_found"
+
+
+class BookingNotFound(NotFound):
+    code = "booking.not_found"
+
+
+class InvalidResource(Invalid):
+    code = "resource.invalid"
+
+
+class CannotManageResources(Forbidden):
+    code = "resource.not_manager"
+
+
+class InvalidBooking(Invalid):
+    code = "booking.invalid"
+
+
+class NotAMember(Forbidden):
+    code = "booking.not_a_member"
+
+
+class SlotTaken(Conflict):
+    code = "booking.slot_taken"
+
+
+class NotCancellable(Conflict):
+    code = "booking.not_cancellable"

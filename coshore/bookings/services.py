@@ -1,0 +1,360 @@
+"""Every state change about resources and bookings. Each records an Activity."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from coshore.activity.services import record_activity
+from coshore.spaces.models import HoursStatus, Space
+from coshore.spaces.rules import decode_weekly
+from coshore.spaces.selectors import can_manage_space, is_space_member
+
+from .errors import (
+    CannotManageResources,
+    InvalidBooking,
+    InvalidResource,
+    NotAMember,
+    NotCancellable,
+    SlotTaken,
+)
+from .models import ACTIVE_STATUSES, Booking, BookingStatus, Resource, ResourceKind
+from .rules import DurationLimits, choose_seat, duration_problem, within_weekly_hours
+
+MAX_SEATS = 500
+MAX_CAPACITY = 10000
+MAX_MINUTES = 31 * 24 * 60
+MAX_HORIZON_DAYS = 730
+MAX_PRICE = Decimal("99999999.99")
+# A booking is retried this many times when a concurrent one takes its seat first, or when the
+# database reports a serialization failure or deadlock.
+ATTEMPTS = 6
+
+_DURATION_MESSAGES = {
+    "booking.ends_before_start": "A booking must end after it starts.",
+    "booking.in_the_past": "A booking cannot start in the past.",
+    "booking.beyond_horizon": "This resource cannot be booked that far ahead.",
+    "booking.too_short": "The booking is shorter than this resource allows.",
+    "booking.too_long": "The booking is longer than this resource allows.",
+}
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """What a manager sets on a new resource."""
+
+    name: str
+    kind: str
+    seats: int = 1
+    capacity: int = 1
+    price_per_hour: Decimal | None = None
+    price_per_day: Decimal | None = None
+    currency: str = "EUR"
+    min_minutes: int = 30
+    max_minutes: int = 600
+    horizon_days: int = 90
+    buffer_minutes: int = 0
+    requires_approval: bool = False
+
+
+def _check_int(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise InvalidResource(
+            f"`{name}` must be between {low} and {high}.",
+            code=f"resource.invalid_{name}",
+            detail={"field": name, "min": low, "max": high},
+        )
+
+
+def _clean_spec(spec: ResourceSpec) -> dict[str, Any]:
+    name = spec.name.strip()
+    if not name or len(name) > 200:
+        raise InvalidResource(
+            "A resource needs a name of at most 200 characters.",
+            code="resource.invalid_name",
+            detail={"field": "name"},
+        )
+    if spec.kind not in ResourceKind.values:
+        raise InvalidResource(
+            f"`kind` must be one of {', '.join(ResourceKind.values)}.",
+            code="resource.invalid_kind",
+            detail={"field": "kind", "allowed": list(ResourceKind.values)},
+        )
+    _check_int("seats", spec.seats, 1, MAX_SEATS if spec.kind == ResourceKind.DESK_POOL else 1)
+    _check_int("capacity", spec.capacity, 1, MAX_CAPACITY)
+    _check_int("min_minutes", spec.min_minutes, 1, MAX_MINUTES)
+    _check_int("max_minutes", spec.max_minutes, spec.min_minutes, MAX_MINUTES)
+    _check_int("horizon_days", spec.horizon_days, 1, MAX_HORIZON_DAYS)
+    _check_int("buffer_minutes", spec.buffer_minutes, 0, 24 * 60)
+    for field in ("price_per_hour", "price_per_day"):
+        price = getattr(spec, field)
+        if price is not None and (
+            not price.is_finite()
+            or not Decimal(0) <= price <= MAX_PRICE
+            or price != round(price, 2)
+        ):
+            raise InvalidResource(
+                f"`{field}` must be an amount from 0 with at most two decimals.",
+                code="resource.invalid_price",
+                detail={"field": field},
+            )
+    currency = spec.currency.strip().upper()
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise InvalidResource(
+            "`currency` must be an ISO 4217 code such as EUR.",
+            code="resource.invalid_currency",
+            detail={"field": "currency"},
+        )
+    return {
+        "name": name,
+        "kind": spec.kind,
+        "seats": spec.seats,
+        "capacity": spec.capacity,
+        "price_per_hour": spec.price_per_hour,
+        "price_per_day": spec.price_per_day,
+        "currency": currency,
+        "min_minutes": spec.min_minutes,
+        "max_minutes": spec.max_minutes,
+        "horizon_days": spec.horizon_days,
+        "buffer_minutes": spec.buffer_minutes,
+        "requires_approval": spec.requires_approval,
+    }
+
+
+def create_resource(*, actor: Any, space: Space, spec: ResourceSpec) -> Resource:
+    """Those who manage a space add a bookable resource to it. A desk pool has 1 to 500 seats;
+    every other kind has exactly one."""
+    if not can_manage_space(actor, space):
+        raise CannotManageResources(
+            "Only the space's managers add resources.", detail={"space": space.slug}
+        )
+    fields = _clean_spec(spec)
+    with transaction.atomic():
+        resource = Resource.objects.create(space=space, **fields)
+        record_activity(
+            actor=actor,
+            verb="resource.created",
+            target=resource,
+            space=space,
+            metadata={"kind": resource.kind, "seats": resource.seats},
+        )
+    return resource
+
+
+def space_zone(space: Space) -> ZoneInfo:
+    """The space's timezone; UTC when its name is unknown to this system."""
+    try:
+        return ZoneInfo(space.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def as_utc(name: str, value: datetime) -> datetime:
+    """`value` in UTC; a datetime without offset or out of range is refused."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidBooking(
+            f"`{name}` needs a UTC offset (ISO 8601, e.g. 2026-05-04T09:00:00+02:00).",
+            code="booking.naive_datetime",
+            detail={"field": name},
+        )
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidBooking(
+            f"`{name}` is out of range.", code="booking.invalid_datetime", detail={"field": name}
+        ) from None
+
+
+def is_inside_hours(space: Space, starts_at: datetime, ends_at: datetime) -> bool:
+    """The whole booking lies inside the space's weekly hours, read in the space's timezone.
+
+    A space whose hours are unknown accepts any time: its managers have not said when it is
+    closed, and refusing every booking would make the resource useless.
+    """
+    if space.hours_status != HoursStatus.KNOWN:
+        return True
+    zone = space_zone(space)
+    local_start = starts_at.astimezone(zone).replace(tzinfo=None)
+    local_end = ends_at.astimezone(zone).replace(tzinfo=None)
+    return within_weekly_hours(decode_weekly(space.weekly_hours), local_start, local_end)
+
+
+def _is_retryable(exc: OperationalError) -> bool:
+    sqlstate = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+    return sqlstate in {"40001", "40P01"} or "locked" in str(exc)
+
+
+def book_resource(
+    *, actor: Any, resource: Resource, starts_at: datetime, ends_at: datetime
+) -> Booking:
+    """A member (or manager) of the space books one seat of an active resource.
+
+    The times carry a UTC offset; the booking ends after it starts, does not start in the
+    past, ends within the resource's horizon, lasts between its minimum and maximum, and lies
+    inside the space's weekly hours. The lowest free seat is taken, keeping `buffer_minutes`
+    free after every booking; with none free the slot is taken (409). The booking is
+    confirmed, or requested when the resource requires approval.
+    """
+    start = as_utc("starts_at", starts_at)
+    end = as_utc("ends_at", ends_at)
+    space = resource.space
+    if not resource.is_active:
+        raise InvalidBooking(
+            "This resource cannot be booked.",
+            code="booking.resource_inactive",
+            detail={"resource": resource.pk},
+        )
+    if not (is_space_member(actor, space) or can_manage_space(actor, space)):
+        raise NotAMember(
+            "Only members of the space book its resources.", detail={"space": space.slug}
+        )
+    problem = duration_problem(
+        starts_at=start,
+        ends_at=end,
+        now=timezone.now(),
+        limits=DurationLimits(resource.min_minutes, resource.max_minutes, resource.horizon_days),
+    )
+    if problem is not None:
+        raise InvalidBooking(
+            _DURATION_MESSAGES[problem],
+            code=problem,
+            detail={
+                "min_minutes": resource.min_minutes,
+                "max_minutes": resource.max_minutes,
+                "horizon_days": resource.horizon_days,
+            },
+        )
+    if not is_inside_hours(space, start, end):
+        raise InvalidBooking(
+            "The space is not open for the whole booking.",
+            code="booking.outside_hours",
+            detail={"timezone": space.timezone},
+        )
+    blocked_until = end + timedelta(minutes=resource.buffer_minutes)
+    status = BookingStatus.REQUESTED if resource.requires_approval else BookingStatus.CONFIRMED
+    avoid: set[int] = set()
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                booking = _insert_booking(
+                    actor=actor,
+                    resource=resource,
+                    start=start,
+                    end=end,
+                    blocked_until=blocked_until,
+                    status=status,
+                    avoid=avoid,
+                )
+                record_activity(
+                    actor=actor,
+                    verb="booking.created",
+                    target=booking,
+                    space=space,
+                    metadata={"resource": resource.pk, "status": booking.status},
+                )
+            return booking
+        except _SeatLost as lost:
+            # PostgreSQL's exclusion constraint saw a concurrent booking commit on this seat
+            # between our read and our insert: read again, preferring another seat.
+            avoid.add(lost.seat)
+        except OperationalError as exc:
+            if not _is_retryable(exc) or attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise _slot_taken(resource, start, end)
+
+
+class _SeatLost(Exception):
+    def __init__(self, seat: int) -> None:
+        self.seat = seat
+
+
+def _slot_taken(resource: Resource, start: datetime, end: datetime) -> SlotTaken:
+    return SlotTaken(
+        "No seat of this resource is free at that time.",
+        detail={
+            "resource": resource.pk,
+            "starts_at": start.isoformat(),
+            "ends_at": end.isoformat(),
+        },
+    )
+
+
+def _insert_booking(
+    *,
+    actor: Any,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    blocked_until: datetime,
+    status: str,
+    avoid: set[int],
+) -> Booking:
+    taken = list(
+        Booking.objects.filter(
+            resource=resource,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=blocked_until,
+            blocked_until__gt=start,
+        ).values_list("seat", "starts_at", "blocked_until")
+    )
+    seat = choose_seat(
+        seats=resource.seats, taken=taken, start=start, end=blocked_until, avoid=avoid
+    )
+    if seat is None:
+        seat = choose_seat(seats=resource.seats, taken=taken, start=start, end=blocked_until)
+    if seat is None:
+        raise _slot_taken(resource, start, end)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                resource=resource,
+                user=actor,
+                seat=seat,
+                starts_at=start,
+                ends_at=end,
+                blocked_until=blocked_until,
+                status=status,
+            )
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise _SeatLost(seat) from exc
+        raise
+
+
+def cancel_booking(*, actor: Any, booking: Booking) -> Booking:
+    """Its member, or those who manage the space, cancel a booking that is requested or
+    confirmed and has not ended yet. The seat is free again at once."""
+    space = booking.resource.space
+    if booking.user_id != getattr(actor, "pk", None) and not can_manage_space(actor, space):
+        raise NotAMember("Only its member or the space's managers cancel a booking.")
+    with transaction.atomic():
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.status not in ACTIVE_STATUSES:
+            raise NotCancellable(
+                f"This booking is {current.status}.", detail={"status": current.status}
+            )
+        if current.ends_at <= timezone.now():
+            raise NotCancellable(
+                "This booking has already ended.",
+                code="booking.already_ended",
+                detail={"status": current.status},
+            )
+        current.status = BookingStatus.CANCELLED
+        current.save(update_fields=["status"])
+        record_activity(
+            actor=actor,
+            verb="booking.cancelled",
+            target=current,
+            space=space,
+            metadata={"resource": current.resource_id},
+        )
+    booking.status = current.status
+    return booking
