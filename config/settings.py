@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "coshore.skills",
     "coshore.spaces",
     "coshore.activity",
+    "coshore.memberships",
     "coshore.bookings",
 ]
 
