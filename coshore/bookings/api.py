@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from coshore.accounts.auth import AUTH_REQUIRED
 from coshore.core.api import ErrorOut
 from coshore.core.errors import Invalid
-from coshore.spaces.selectors import get_space_for_user
+from coshore.spaces.selectors import get_space_for_user, space_zone
 
 from . import selectors, services
 from .models import Booking, Resource
@@ -185,8 +185,8 @@ def get_availability(request: HttpRequest, resource_id: int, date: str) -> Any:
         "seats": resource.seats,
         "slots": [
             {
-                "starts_at": s.starts_at.astimezone(services.space_zone(resource.space)),
-                "ends_at": s.ends_at.astimezone(services.space_zone(resource.space)),
+                "starts_at": s.starts_at.astimezone(space_zone(resource.space)),
+                "ends_at": s.ends_at.astimezone(space_zone(resource.space)),
                 "free_seats": s.free_seats,
                 "open": s.is_open,
             }

@@ -11,12 +11,11 @@ from django.db.models import Q, QuerySet
 from coshore.core.errors import Invalid
 from coshore.spaces.models import HoursStatus, NetworkRole, Space, SpaceRole, SpaceRoleKind
 from coshore.spaces.rules import decode_weekly
-from coshore.spaces.selectors import can_manage_space
+from coshore.spaces.selectors import can_manage_space, space_zone
 
 from .errors import BookingNotFound, ResourceNotFound
 from .models import ACTIVE_STATUSES, Booking, Resource
 from .rules import Slot, day_slots
-from .services import space_zone
 
 MAX_ID = 2**62
 MAX_LIST = 500

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from coshore.activity.services import record_activity
 from coshore.spaces.models import HoursStatus, Space
 from coshore.spaces.rules import decode_weekly
-from coshore.spaces.selectors import can_manage_space, is_space_member
+from coshore.spaces.selectors import can_manage_space, is_space_member, space_zone
 
 from .errors import (
     CannotManageResources,
@@ -146,14 +145,6 @@ def create_resource(*, actor: Any, space: Space, spec: ResourceSpec) -> Resource
             metadata={"kind": resource.kind, "seats": resource.seats},
         )
     return resource
-
-
-def space_zone(space: Space) -> ZoneInfo:
-    """The space's timezone; UTC when its name is unknown to this system."""
-    try:
-        return ZoneInfo(space.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def as_utc(name: str, value: datetime) -> datetime:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 from coshore.activity.services import record_activity
 from coshore.core.errors import Conflict, Unauthenticated
 from coshore.spaces.models import Space
-from coshore.spaces.selectors import can_manage_space
+from coshore.spaces.selectors import can_manage_space, space_zone
 from coshore.spaces.services import add_space_member
 
 from .errors import (
@@ -363,11 +362,7 @@ def buy_credit_pack(*, actor: Any, space: Space, plan: Plan) -> CreditEntry:
 
 def local_today(space: Space) -> date:
     """Today in the space's timezone (UTC when its name is unknown to this system)."""
-    try:
-        zone = ZoneInfo(space.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
+    return timezone.now().astimezone(space_zone(space)).date()
 
 
 def _day_pass_plan(space: Space, plan: Plan | None) -> Plan:

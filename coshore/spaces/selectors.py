@@ -700,12 +700,12 @@ def list_network_operators(*, network: Network) -> QuerySet[Any]:
 
 def is_open_at(space: Space | SpaceSummary, instant: datetime) -> bool | None:
     """Whether the space's weekly hours include `instant`; None when its hours are unknown."""
-    if space.hours_status != "known":
-        return None
+    return open_checker(instant)(space)
+
+
+def space_zone(space: Space) -> ZoneInfo:
+    """The space's timezone; UTC when its name is unknown to this system."""
     try:
-        local = instant.astimezone(ZoneInfo(space.timezone))
-    except (ZoneInfoNotFoundError, ValueError, OverflowError):
-        return None
-    return is_open_in_week(
-        decode_weekly(space.weekly_hours), local.weekday(), local.hour * 60 + local.minute
-    )
+        return ZoneInfo(space.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
