@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("accounts/", include("coshore.accounts.urls")),
+    path("", include("coshore.bookings.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -35,6 +35,26 @@ class Resource(models.Model):
         default=0, help_text="kept free after each booking"
     )
     requires_approval = models.BooleanField(default=False)
+    description = models.CharField(max_length=1000, blank=True)
+    credits_per_hour = models.PositiveIntegerField(
+        default=0, help_text="credits a booking spends per started hour; 0 = none"
+    )
+    free_cancel_hours = models.PositiveIntegerField(
+        default=24, help_text="cancelling at least this long before the start refunds in full"
+    )
+    schedule = models.CharField(
+        max_length=500, blank=True, help_text="own bookable hours (OSM opening_hours syntax)"
+    )
+    weekly_schedule = models.CharField(
+        max_length=2000, blank=True, help_text="compact weekly copy of `schedule`"
+    )
+    requires_training = models.BooleanField(default=False)
+    allowed_plans = models.ManyToManyField(
+        "memberships.Plan",
+        blank=True,
+        related_name="resources",
+        help_text="only holders of these plans book it; empty = anyone covered",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,6 +70,65 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Training(models.Model):
+    """A person holds the training a machine requires; recorded by a manager of its space."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="trainings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainings"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "user"], name="uniq_training"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} trained on {self.resource_id}"
+
+
+class SeriesMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", "All or nothing"
+    SKIP_CONFLICTS = "skip_conflicts", "Skip conflicts"
+
+
+class BookingSeries(models.Model):
+    """Weekly recurring bookings made in one go: same local time, same weekday."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="series")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_series"
+    )
+    weeks = models.PositiveIntegerField()
+    mode = models.CharField(max_length=16, choices=SeriesMode.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "booking series"
+
+    def __str__(self) -> str:
+        return f"{self.weeks} weeks of {self.resource_id} ({self.mode})"
+
+
+class Cover(models.TextChoices):
+    """What pays for, or entitles, a booking."""
+
+    MANAGER = "manager", "Booked by a manager"
+    MEMBERSHIP = "membership", "Included for members"
+    UNLIMITED_DESK = "unlimited_desk", "Unlimited hot desk"
+    ROOM_HOURS = "room_hours", "Room hours of the plan"
+    CREDITS = "credits", "Credits"
+    DAY_PASS = "day_pass", "Day pass"
+    NETWORK_PASS = "network_pass", "Network pass"
+    OVERAGE = "overage", "Priced, due at the desk"
 
 
 class BookingStatus(models.TextChoices):
@@ -80,6 +159,28 @@ class Booking(models.Model):
     ends_at = models.DateTimeField()
     blocked_until = models.DateTimeField()
     status = models.CharField(max_length=16, choices=BookingStatus.choices)
+    cover = models.CharField(max_length=16, choices=Cover.choices, blank=True)
+    credits = models.PositiveIntegerField(default=0, help_text="credits it spent")
+    room_minutes = models.PositiveIntegerField(default=0, help_text="plan room minutes it used")
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="overage price"
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    series = models.ForeignKey(
+        BookingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="a request not answered by then expires"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,6 +188,7 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["resource", "starts_at"], name="booking_resource_start"),
             models.Index(fields=["user", "starts_at"], name="booking_user_start"),
+            models.Index(fields=["status", "expires_at"], name="booking_status_expiry"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -103,3 +205,73 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class CheckInMethod(models.TextChoices):
+    BUTTON = "button", "Button"
+    QR = "qr", "QR code"
+    MANAGER = "manager", "By a manager"
+
+
+class CheckIn(models.Model):
+    """A person is in a space from `checked_in_at` until `checked_out_at` (open while null)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="check_ins")
+    method = models.CharField(max_length=16, choices=CheckInMethod.choices)
+    checked_in_at = models.DateTimeField()
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_in_at", "-id"]
+        indexes = [
+            models.Index(fields=["space", "checked_out_at"], name="checkin_space_open"),
+            models.Index(fields=["user", "checked_in_at"], name="checkin_user_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "space"],
+                condition=Q(checked_out_at__isnull=True),
+                name="uniq_open_checkin",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_out_at__isnull=True)
+                | Q(checked_out_at__gte=F("checked_in_at")),
+                name="checkin_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.space_id} at {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class FeedToken(models.Model):
+    """The secret of a private calendar feed URL: a person's bookings (no resource) or the
+    bookings of one resource (for its space's managers). Resetting makes a new secret."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    secret = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(resource__isnull=True), name="uniq_member_feed"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "resource"],
+                condition=Q(resource__isnull=False),
+                name="uniq_resource_feed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id} ({self.resource_id or 'own bookings'})"

@@ -137,6 +137,7 @@ class DayPass(models.Model):
 class PaymentStatus(models.TextChoices):
     DUE_AT_DESK = "due_at_desk", "Due at the desk"
     PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"
 
 
 class Payment(models.Model):
@@ -150,10 +151,12 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=16, choices=PaymentStatus.choices)
     description = models.CharField(max_length=200)
+    booking_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["booking_id"], name="payment_booking")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
         ]

@@ -15,10 +15,10 @@ from coshore.core.api import ErrorOut
 from coshore.core.errors import Invalid
 from coshore.spaces.selectors import get_space_for_user, space_zone
 
-from . import selectors, services
-from .models import Booking, Resource
+from .. import selectors, services
+from ..models import Booking, Resource
 
-router = Router(tags=["bookings"])
+router = Router()
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_ID = selectors.MAX_ID

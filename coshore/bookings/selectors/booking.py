@@ -13,9 +13,21 @@ from coshore.spaces.models import HoursStatus, NetworkRole, Space, SpaceRole, Sp
 from coshore.spaces.rules import decode_weekly
 from coshore.spaces.selectors import can_manage_space, space_zone
 
-from .errors import BookingNotFound, ResourceNotFound
-from .models import ACTIVE_STATUSES, Booking, Resource
-from .rules import Slot, day_slots
+from ..errors import BookingNotFound, ResourceNotFound
+from ..models import ACTIVE_STATUSES, Booking, Resource
+from ..rules import Slot, day_slots
+
+__all__ = [
+    "MAX_ID",
+    "MAX_LIST",
+    "MAX_LIST_DAYS",
+    "Availability",
+    "availability",
+    "get_booking_for_user",
+    "get_resource_for_user",
+    "list_bookings_for_user",
+    "list_resources",
+]
 
 MAX_ID = 2**62
 MAX_LIST = 500

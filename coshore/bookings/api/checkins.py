@@ -1,0 +1,7 @@
+"""JSON API: checkins (thin: parse, call, shape)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

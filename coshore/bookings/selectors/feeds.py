@@ -1,0 +1,5 @@
+"""feeds."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""HTML pages of the bookings app, one module per topic."""

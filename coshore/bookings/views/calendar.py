@@ -1,0 +1,7 @@
+"""HTML pages: calendar (thin: parse, call, render)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
