@@ -23,7 +23,14 @@ from ..errors import (
 from ..models import ACTIVE_STATUSES, Booking, BookingStatus, Resource
 from ..rules import DurationLimits, choose_seat, duration_problem, within_weekly_hours
 
-__all__ = ["ATTEMPTS", "as_utc", "book_resource", "cancel_booking", "is_inside_hours"]
+__all__ = [
+    "ATTEMPTS",
+    "as_utc",
+    "book_resource",
+    "cancel_booking",
+    "is_inside_hours",
+    "local_instant",
+]
 
 # A booking is retried this many times when a concurrent one takes its seat first, or when the
 # database reports a serialization failure or deadlock.
@@ -52,6 +59,30 @@ def as_utc(name: str, value: datetime) -> datetime:
         raise InvalidBooking(
             f"`{name}` is out of range.", code="booking.invalid_datetime", detail={"field": name}
         ) from None
+
+
+def local_instant(*, space: Space, value: datetime) -> datetime:
+    """The instant a naive wall-clock time means in the space's timezone.
+
+    A time skipped by a clock change (02:30 on the night clocks go forward) does not exist
+    and is refused; a repeated one (clocks going back) is read as its first occurrence.
+    """
+    zone = space_zone(space)
+    naive = value.replace(tzinfo=None)
+    try:
+        aware = naive.replace(tzinfo=zone, fold=0)
+        back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        raise InvalidBooking(
+            "That time is out of range.", code="booking.invalid_datetime", detail={}
+        ) from None
+    if back != naive:
+        raise InvalidBooking(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip it.",
+            code="booking.nonexistent_local_time",
+            detail={"local_time": naive.isoformat(timespec="minutes"), "timezone": str(zone)},
+        )
+    return aware.astimezone(UTC)
 
 
 def is_inside_hours(space: Space, starts_at: datetime, ends_at: datetime) -> bool:
