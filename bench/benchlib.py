@@ -165,14 +165,20 @@ def gunicorn(
     workers: int,
     log: Path,
     ready_path: str = "/api/v1/ping",
+    worker_class: str = "sync",
+    threads: int = 1,
     extra: tuple[str, ...] = (),
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn serving config.wsgi:application on 127.0.0.1:`port`, stopped on exit."""
+    """gunicorn serving config.wsgi:application on 127.0.0.1:`port`, stopped on exit.
+
+    `sync` workers serve one request at a time and close the connection after it; `gthread`
+    workers serve `threads` requests at once and keep connections alive."""
     from loadgen import get
 
     cmd = [
         str(VENV_BIN / "gunicorn"), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", worker_class, "--threads", str(threads),
         "--backlog", "2048", "--timeout", "60", "--log-level", "warning", *extra,
     ]  # fmt: skip
     log.parent.mkdir(parents=True, exist_ok=True)
