@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from coshore.accounts.auth import AUTH_REQUIRED
 from coshore.core.api import ErrorOut
@@ -51,6 +52,8 @@ class ResourceIn(Schema):
 
 
 class ResourcePatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # a field that cannot change is an error
+
     name: str | None = Field(None, min_length=1, max_length=200)
     seats: int | None = Field(None, ge=1, le=services.MAX_SEATS)
     capacity: int | None = Field(None, ge=1, le=services.MAX_CAPACITY)
