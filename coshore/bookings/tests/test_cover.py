@@ -356,3 +356,28 @@ def test_a_wall_clock_time_the_clocks_skip_is_refused(space: Any, member: Any, d
     # The same instant written with the offset in force then is a real time: 03:30 CEST.
     real = datetime(year, 3, day, 3, 30, tzinfo=tz(timedelta(hours=2)))
     assert book(member, desk, real, real + timedelta(hours=2)).starts_at == skipped
+
+
+def test_the_expiry_command_expires_due_requests(space: Any, make_user: Any, room: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = BookingFactory(
+        resource=room,
+        user=make_user("early@example.org"),
+        status=BookingStatus.REQUESTED,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    fresh = BookingFactory(
+        resource=room,
+        user=make_user("late@example.org"),
+        starts_at=timezone.now() + timedelta(days=3),
+        status=BookingStatus.REQUESTED,
+        expires_at=timezone.now() + timedelta(hours=3),
+    )
+    out = StringIO()
+    call_command("expire_booking_requests", stdout=out)
+    assert out.getvalue().strip() == "expired 1 booking request(s)"
+    assert Booking.objects.get(pk=stale.pk).status == BookingStatus.EXPIRED
+    assert Booking.objects.get(pk=fresh.pk).status == BookingStatus.REQUESTED
