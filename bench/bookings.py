@@ -45,6 +45,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -97,12 +98,28 @@ def make_streams(
     ]
 
 
-def bookable(streams: list[list[list[int]]]) -> int:
+def make_prefill(
+    resources: list[dict[str, Any]], share: float, days: int, seed: int
+) -> list[tuple[int, int, int]]:
+    """`(resource id, seat, hour)` of the bookings already there when a run starts: each seat
+    of each resource, each hour of the window, is taken with probability `share`."""
+    rng = random.Random(seed)
+    return [
+        (r["id"], seat, hour)
+        for r in resources
+        for hour in range(days * 24)
+        for seat in range(r["seats"])
+        if rng.random() < share
+    ]
+
+
+def bookable(streams: list[list[list[int]]], prefill: list[tuple[int, int, int]]) -> int:
     """How many attempts of the streams can succeed, whatever the order: per (resource,
-    hour), as many as the resource has seats."""
+    hour), as many as the resource has seats left free by the prefill."""
     wanted = Counter((r, h) for s in streams for r, _, h in s)
     seats = {r: n for s in streams for r, n, _ in s}
-    return sum(min(count, seats[r]) for (r, _), count in wanted.items())
+    held = Counter((r, h) for r, _, h in prefill)
+    return sum(max(0, min(count, seats[r] - held[r, h])) for (r, h), count in wanted.items())
 
 
 # --- Database ----------------------------------------------------------------------------------
@@ -120,12 +137,34 @@ def create_ceiling_table(url: str) -> None:
         conn.execute(f"CREATE TABLE {CEILING_TABLE} (LIKE bookings_booking INCLUDING ALL)")
 
 
-def reset_tables(url: str) -> None:
-    """Empty what the runs write: bookings (both tables) and activities."""
+def reset_tables(
+    url: str,
+    prefill: Sequence[tuple[int, int, int]] = (),
+    base: datetime | None = None,
+    user_id: int = 0,
+) -> None:
+    """Empty what the runs write (bookings, both tables, and activities), put the prefilled
+    bookings into both booking tables, and ANALYZE them."""
     with pg(url) as conn:
         conn.execute(
             f"TRUNCATE bookings_booking, {CEILING_TABLE}, activity_activity RESTART IDENTITY CASCADE"
         )
+        for table in ("bookings_booking", CEILING_TABLE):
+            if prefill and base is not None:
+                with conn.cursor().copy(
+                    f"COPY {table} (resource_id, user_id, seat, starts_at, ends_at, "
+                    "blocked_until, status, cover, credits, room_minutes, currency, created_at) "
+                    "FROM STDIN"
+                ) as copy:
+                    now = datetime.now(UTC)
+                    for rid, seat, hour in prefill:
+                        start = base + timedelta(hours=hour)
+                        end = start + timedelta(hours=1)
+                        copy.write_row(
+                            (rid, user_id, seat, start, end, end, "confirmed", "unlimited_desk",
+                             0, 0, "", now)
+                        )  # fmt: skip
+            conn.execute(f"ANALYZE {table}")
 
 
 def verify(url: str, table: str, base: datetime) -> dict[str, int]:
@@ -308,6 +347,12 @@ def main() -> int:
         "--attempts", type=int, default=0, help="attempts per client (0: from --duration)"
     )
     parser.add_argument("--warmup", type=int, default=20, help="warm-up attempts per client")
+    parser.add_argument(
+        "--prefill",
+        type=float,
+        default=0.5,
+        help="share of the contended seat-hours already booked when a run starts",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=120.0, help="cap per run")
     parser.add_argument("--db", choices=["auto", "postgres", "sqlite"], default="auto")
@@ -428,7 +473,13 @@ def main() -> int:
         c: make_streams(resources[c], args.clients, per_client[c], 0, WINDOW_DAYS, args.seed)
         for c in CONFIGS
     }
-    expected = {c: bookable(streams[c]) for c in CONFIGS}
+    prefills = {
+        "contended": make_prefill(
+            resources["contended"], args.prefill, WINDOW_DAYS, args.seed + 300
+        ),
+        "uncontended": [],
+    }
+    expected = {c: bookable(streams[c], prefills[c]) for c in CONFIGS}
 
     # 4. Rounds.
     port = benchlib.free_port()
@@ -456,7 +507,7 @@ def main() -> int:
             for c in CONFIGS:
                 for mode in MODES:
                     print(f"round {rnd}/{args.rounds}: {c} {mode}", file=sys.stderr)
-                    reset_tables(url)
+                    reset_tables(url, prefills[c], base, users[0])
                     if mode == "http":
                         r = run_http(port, proc, url, *http[c], args.max_seconds)
                     else:
@@ -468,6 +519,7 @@ def main() -> int:
                     table = CEILING_TABLE if mode == "ceiling" else "bookings_booking"
                     r["checks"] = verify(url, table, base)
                     r["expected_booked"] = expected[c]
+                    r["prefilled"] = len(prefills[c])
                     r["round"] = rnd
                     runs[c][mode].append(r)
                     problems += judge(f"round {rnd} {c} {mode}", r)
@@ -498,6 +550,8 @@ def main() -> int:
             "per_client": per_client,
             "calibration_attempts_s": {k: round(v, 1) for k, v in calibration.items()},
             "expected_booked": expected,
+            "prefill_share": args.prefill,
+            "prefilled": {c: len(prefills[c]) for c in CONFIGS},
             "resources": {
                 c: Counter(f"{r['kind']}:{r['seats']}" for r in resources[c]) for c in CONFIGS
             },
@@ -541,10 +595,10 @@ def judge(label: str, r: dict[str, Any]) -> list[str]:
         out.append(f"{label}: {r['http_5xx']} responses were 5xx: {r['error_samples']}")
     if r["errors"]:
         out.append(f"{label}: {r['errors']} errors: {r['error_samples']}")
-    if ch["active_in_window"] != r["booked"]:
+    if ch["active_in_window"] != r["booked"] + r["prefilled"]:
         out.append(
-            f"{label}: the clients counted {r['booked']} bookings, the table holds "
-            f"{ch['active_in_window']}"
+            f"{label}: the clients counted {r['booked']} bookings (and {r['prefilled']} were "
+            f"there before), the table holds {ch['active_in_window']}"
         )
     if r["booked"] > r["expected_booked"]:
         out.append(f"{label}: {r['booked']} booked, but only {r['expected_booked']} can be")
@@ -636,7 +690,9 @@ def render(s: dict[str, Any]) -> str:
         + ", ".join(f"{c} {n:,}" for c, n in st["per_client"].items())
         + " attempts per client (sized so the service layer takes about "
         f"{st['duration_s']:g} s), each after {st['warmup']} warm-up attempts per client on "
-        "days 61-89; every run starts from empty tables; "
+        "days 61-89; every run starts from empty tables, except that in the contended "
+        f"configuration {st['prefill_share']:.0%} of the seat-hours of the 60 days "
+        f"({st['prefilled']['contended']:,} bookings) are already booked; "
         f"{st['rounds']} rounds, medians shown. Service layer: {st['clients']} threads in "
         f"{st['service_processes']} process(es), each thread with its own database connection; "
         f"ceiling: {st['clients']} threads, one process. HTTP: gunicorn, {st['workers']} "
