@@ -21,7 +21,9 @@ its database backends' CPU over the measured stream.
   constraint, no foreign keys). A desk is one `INSERT ... VALUES` on seat 0; a pool is one
   `INSERT ... SELECT` of its lowest seat with no overlapping active booking. Refused = the
   exclusion constraint's violation for a desk, no row inserted for a pool; a pool's insert
-  that loses a race (exclusion violation) is tried again, like the service does.
+  that loses a race (exclusion violation) is tried again, like the service does, and so is
+  any insert PostgreSQL cancels as a deadlock (two concurrent inserts checking the exclusion
+  constraint against each other's uncommitted row), as the service retries those.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Client:
         self.unsent = 0
         self.latencies_us = array("I")
         self.backend_pid = 0
+        self.deadlocks = 0
         self.done_at = 0.0
 
     def error(self, exc: BaseException) -> None:
@@ -99,6 +102,7 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
     warm = [_attempts(s, base) for s in job["warmup"]]
     measured = [_attempts(s, base) for s in job["streams"]]
     clients = [Client() for _ in range(n)]
+    warmups = [Client() for _ in range(n)]
     warmed = threading.Barrier(n + 1, timeout=600)
     ready = threading.Barrier(n + 1, timeout=600)
     finished = threading.Barrier(n + 1, timeout=job["max_seconds"] + 120)
@@ -146,7 +150,7 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
                             tally.error(exc)
                         tally.latencies_us.append(int((time.perf_counter() - t0) * 1e6))
 
-                book(warm[k], Client(), False)
+                book(warm[k], warmups[k], False)
             except Exception as exc:
                 c.error(exc)
                 book = None
@@ -181,30 +185,34 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
                             return
                         t0 = time.perf_counter()
                         params = {"r": rid, "u": uid, "s": start, "e": end, "seats": seats}
+                        sql = desk_sql if seats == 1 else pool_sql
                         try:
-                            if seats == 1:
+                            for attempt in range(RETRIES):
                                 try:
-                                    conn.execute(desk_sql, params)
-                                    tally.booked += 1
+                                    inserted = conn.execute(sql, params).rowcount
+                                    break
                                 except psycopg.errors.ExclusionViolation:
-                                    tally.refused += 1
-                            else:
-                                for attempt in range(RETRIES):
-                                    try:
-                                        inserted = conn.execute(pool_sql, params).rowcount
+                                    # A desk's slot is taken; a pool's seat went to a
+                                    # concurrent insert: look for another.
+                                    inserted = 0
+                                    if seats == 1 or attempt == RETRIES - 1:
                                         break
-                                    except psycopg.errors.ExclusionViolation:
-                                        if attempt == RETRIES - 1:
-                                            inserted = 0
-                                if inserted:
-                                    tally.booked += 1
-                                else:
-                                    tally.refused += 1
+                                except psycopg.errors.DeadlockDetected:
+                                    # Two inserts checking the exclusion constraint against
+                                    # each other's uncommitted row: PostgreSQL cancels one.
+                                    # The service retries these too.
+                                    if attempt == RETRIES - 1:
+                                        raise
+                                    tally.deadlocks += 1
+                            if inserted:
+                                tally.booked += 1
+                            else:
+                                tally.refused += 1
                         except Exception as exc:
                             tally.error(exc)
                         tally.latencies_us.append(int((time.perf_counter() - t0) * 1e6))
 
-                book(warm[k], Client(), False)
+                book(warm[k], warmups[k], False)
             except Exception as exc:
                 c.error(exc)
                 book = None
@@ -255,7 +263,9 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
         "booked": booked,
         "refused": refused,
         "errors": errors,
-        "error_samples": [s for c in clients for s in c.samples][:5],
+        "error_samples": [s for c in clients + warmups for s in c.samples][:5],
+        "warmup_errors": sum(c.errors for c in warmups),
+        "deadlocks_retried": sum(c.deadlocks for c in clients),
         "unsent": sum(c.unsent for c in clients),
         "start": start,
         "end": end,
