@@ -106,6 +106,7 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
     warmed = threading.Barrier(n + 1, timeout=600)
     ready = threading.Barrier(n + 1, timeout=600)
     finished = threading.Barrier(n + 1, timeout=job["max_seconds"] + 120)
+    counted = threading.Barrier(n + 1, timeout=120)  # connections stay open until then
     deadline = [0.0]
 
     if mode == "service":
@@ -160,6 +161,7 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
                 book(measured[k], c, True)
             c.done_at = time.monotonic()
             finished.wait()
+            counted.wait()
             connection.close()
 
     elif mode == "ceiling":
@@ -222,6 +224,7 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
                 book(measured[k], c, True)
             c.done_at = time.monotonic()
             finished.wait()
+            counted.wait()
             if conn is not None:
                 conn.close()
 
@@ -241,14 +244,15 @@ def run(mode: str, job: dict[str, Any], sync: bool = False) -> dict[str, Any]:
     start = time.monotonic()
     deadline[0] = start + job["max_seconds"]
     pids = [c.backend_pid for c in clients if c.backend_pid]
-    db0 = benchlib.cpu_seconds(pids)
+    db0 = benchlib.cpu_seconds_exact(pids)
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     all0 = benchlib.machine_busy_seconds()
     finished.wait()  # this thread only waits meanwhile
     end = max(c.done_at for c in clients)
     ru1 = resource.getrusage(resource.RUSAGE_SELF)
-    db1 = benchlib.cpu_seconds(pids)
+    db1 = benchlib.cpu_seconds_exact(pids)
     all1 = benchlib.machine_busy_seconds()
+    counted.wait()  # the backends' CPU is read: the clients may close their connections
     for t in threads:
         t.join(30)
     lat: list[int] = []

@@ -294,13 +294,13 @@ def run_http(
     pids = benchlib.server_pids(proc)
     db_pids = benchlib.postgres_backend_pids(url)
     app0, db0, all0 = (
-        benchlib.cpu_seconds(pids),
-        benchlib.cpu_seconds(db_pids),
+        benchlib.cpu_seconds_exact(pids),
+        benchlib.cpu_seconds_exact(db_pids),
         benchlib.machine_busy_seconds(),
     )
     r = loadgen.run_streams("127.0.0.1", port, measured, max_seconds=max_seconds)
-    app = benchlib.cpu_seconds(pids) - app0
-    db = benchlib.cpu_seconds(db_pids) - db0
+    app = benchlib.cpu_seconds_exact(pids) - app0
+    db = benchlib.cpu_seconds_exact(db_pids) - db0
     machine = benchlib.machine_busy_seconds() - all0
     booked = r.statuses.get(201, 0)
     refused = r.codes.get("booking.slot_taken", 0)
@@ -398,7 +398,7 @@ def main() -> int:
             print(f"bookings: PostgreSQL not reachable at {args.pg_url}; skipped")
             return 0
         raise SystemExit(f"PostgreSQL not reachable at {args.pg_url}")
-    command = "python bench/bookings.py " + shlex.join(sys.argv[1:])
+    command = " ".join(["python bench/bookings.py", shlex.join(sys.argv[1:])]).strip()
     t_start = time.monotonic()
     machine = benchlib.machine_info()
     benchlib.OUT_DIR.mkdir(parents=True, exist_ok=True)
