@@ -62,8 +62,7 @@ def test_members_racing_for_a_host_never_exceed_its_monthly_quota(
     for m in members:
         SpaceRoleFactory(space=home, user=m, role=SpaceRoleKind.MEMBER)
     calls = [
-        lambda m=m: services.request_pass(actor=m, host_space=host, day=visit_day)
-        for m in members
+        lambda m=m: services.request_pass(actor=m, host_space=host, day=visit_day) for m in members
     ]
     assert race(calls) == {"requested": 3, "pass.quota_exhausted": THREADS - 3}
     assert PassRequest.objects.filter(host_space=host).count() == 3
@@ -84,8 +83,7 @@ def test_one_member_racing_for_many_days_never_exceeds_the_free_days(
         NetworkSpaceFactory(network=network, space=space)
         hosts.append(space)
     calls = [
-        lambda h=h: services.request_pass(actor=member, host_space=h, day=visit_day)
-        for h in hosts
+        lambda h=h: services.request_pass(actor=member, host_space=h, day=visit_day) for h in hosts
     ]
     assert race(calls) == {"requested": 2, "pass.free_days_exhausted": THREADS - 2}
     assert PassRequest.objects.filter(user=member).count() == 2

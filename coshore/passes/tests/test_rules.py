@@ -37,7 +37,7 @@ from coshore.passes.rules import (
         ("2026-12\n", None),
         ("", None),
         ("abcd-ef", None),
-        ("２０２６-１２", None),  # ASCII digits only
+        ("\uff12\uff10\uff12\uff16-\uff11\uff12", None),  # full-width digits: ASCII only
     ],
 )
 def test_parse_month(raw: str, expected: date | None) -> None:

@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(
-        m.objects.count() for m in (PassTerms, Blackout, PassRequest, Booking, Activity)
-    ) + (Booking.objects.filter(status=BookingStatus.CONFIRMED).count(),)
+    models = (PassTerms, Blackout, PassRequest, Booking, Activity)
+    confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).count()
+    return (*(m.objects.count() for m in models), confirmed)
 
 
 def refused(code: str, status: int, call: Any) -> DomainError:

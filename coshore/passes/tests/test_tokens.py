@@ -55,7 +55,7 @@ def test_a_genuine_token_verifies_with_who_where_and_when(
 def test_the_token_names_its_network_in_the_clear_and_holds_no_secret(
     token: str, terms: Any, accepted: Any
 ) -> None:
-    header, payload, signature = token.split(".")
+    header, payload, _signature = token.split(".")
     decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
     assert decoded == {"alg": "HS256", "kid": "visa", "typ": "coshore-pass"}
     body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
