@@ -98,8 +98,9 @@ def pass_card(p: PassRequest) -> dict[str, Any]:
 
 
 def qr_data_uri(text: str) -> str:
-    """A QR code of `text` as an SVG data URI (dark on white, with a quiet zone)."""
-    return str(segno.make(text, error="m").svg_data_uri(scale=4, border=3, dark="#0f172a"))
+    """A QR code of `text` as an SVG data URI (dark on white, with a quiet zone). Low error
+    correction keeps the modules large: a code on a screen is not torn or stained."""
+    return str(segno.make(text, error="l").svg_data_uri(scale=4, border=4, dark="#0f172a"))
 
 
 # --- Members -------------------------------------------------------------------------------------
@@ -278,8 +279,19 @@ def _operated_network(request: HttpRequest, slug: str) -> Network:
 
 
 def _month(request: HttpRequest) -> date:
-    parsed = parse_month(request.GET.get("month", ""))
+    parsed = parse_month(request.GET.get("month", "") or request.POST.get("month", ""))
     return parsed or timezone.now().date().replace(day=1)
+
+
+def _to_dashboard(request: HttpRequest, network: Network) -> HttpResponse:
+    """Back to the dashboard, on the month the operator was looking at."""
+    url = reverse("passes:dashboard", args=[network.slug])
+    month = parse_month(request.POST.get("month", ""))
+    return redirect(f"{url}?month={month:%Y-%m}" if month else url)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def _space_choices(network: Network) -> list[tuple[str, str]]:
@@ -368,7 +380,7 @@ def update_terms(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_domain_error(error)
         return _dashboard(request, network, terms_form=form, status=error.status)
     messages.success(request, "Pass terms saved.")
-    return redirect("passes:dashboard", slug=network.slug)
+    return _to_dashboard(request, network)
 
 
 @require_POST
@@ -393,8 +405,8 @@ def add_blackout(request: HttpRequest, slug: str) -> HttpResponse:
             raise
         form.add_domain_error(error)
         return _dashboard(request, network, blackout_form=form, status=error.status)
-    messages.success(request, f"Passes are closed on {form.cleaned_data['date']:%d %B %Y}.")
-    return redirect("passes:dashboard", slug=network.slug)
+    messages.success(request, f"Passes are closed on {_day(form.cleaned_data['date'])}.")
+    return _to_dashboard(request, network)
 
 
 @require_POST
@@ -403,5 +415,5 @@ def remove_blackout(request: HttpRequest, slug: str, blackout_id: int) -> HttpRe
     network = _operated_network(request, slug)
     blackout = selectors.get_blackout_of_network(network=network, blackout_id=blackout_id)
     services.remove_blackout(actor=request.user, blackout=blackout)
-    messages.success(request, f"Passes are open again on {blackout.date:%d %B %Y}.")
-    return redirect("passes:dashboard", slug=network.slug)
+    messages.success(request, f"Passes are open again on {_day(blackout.date)}.")
+    return _to_dashboard(request, network)

@@ -23,6 +23,7 @@ from coshore.accounts.models import (
     User,
 )
 from coshore.activity.services import record_activity
+from coshore.passes.demo import load_pass_demo
 from coshore.skills.models import Occupation, Skill
 from coshore.spaces.models import Network, NetworkRole, NetworkSpace, Space, SpaceRole
 
@@ -155,6 +156,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             networks = self._networks()
             self._people(networks)
+        load_pass_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
