@@ -56,33 +56,33 @@ class PassListOut(Schema):
     items: list[PassOut]
 
 
-class TokenOut(Schema):
+class PassTokenOut(Schema):
     token: str
     verify_url: str
 
 
-class VerifyIn(Schema):
+class PassVerifyIn(Schema):
     token: StrictStr = Field(..., min_length=1, max_length=MAX_TOKEN_CHARS)
 
 
-class NamedOut(Schema):
+class PassPlaceOut(Schema):
     slug: str
     name: str
 
 
-class VerifyOut(Schema):
+class PassVerifyOut(Schema):
     valid: bool
     reason: str | None = Field(None, description="bad_signature, revoked or expired")
     status: str | None
     member: str | None
-    home_space: NamedOut | None
-    host_space: NamedOut | None
-    network: NamedOut | None
+    home_space: PassPlaceOut | None
+    host_space: PassPlaceOut | None
+    network: PassPlaceOut | None
     valid_from: dt.date | None
     valid_until: dt.date | None
 
 
-class TermsIn(Schema):
+class PassTermsIn(Schema):
     free_days_per_month: StrictInt = Field(..., description="0-31")
     host_monthly_quota: StrictInt = Field(..., description="0-100000")
     auto_accept: StrictBool = False
@@ -90,7 +90,7 @@ class TermsIn(Schema):
     enabled: StrictBool = True
 
 
-class TermsOut(Schema):
+class PassTermsOut(Schema):
     network: str
     enabled: bool
     free_days_per_month: int
@@ -100,7 +100,7 @@ class TermsOut(Schema):
     updated_at: dt.datetime | None
 
 
-class BlackoutIn(Schema):
+class PassBlackoutIn(Schema):
     date: StrictStr = Field(..., max_length=10, description="YYYY-MM-DD")
     host_space: StrictStr | None = Field(
         None, max_length=120, description="slug; empty = every space of the network"
@@ -108,24 +108,24 @@ class BlackoutIn(Schema):
     reason: StrictStr = Field("", max_length=MAX_REASON_CHARS)
 
 
-class BlackoutOut(Schema):
+class PassBlackoutOut(Schema):
     id: int
     date: dt.date
     host_space: str | None
     reason: str
 
 
-class BlackoutListOut(Schema):
-    items: list[BlackoutOut]
+class PassBlackoutListOut(Schema):
+    items: list[PassBlackoutOut]
 
 
-class PairOut(Schema):
+class ReciprocityPairOut(Schema):
     home_space: str
     host_space: str
     visits: int
 
 
-class SpaceLedgerOut(Schema):
+class ReciprocitySpaceOut(Schema):
     space: str
     name: str
     city: str
@@ -143,8 +143,8 @@ class ReciprocityOut(Schema):
     network: str
     month: str
     total_visits: int
-    pairs: list[PairOut]
-    spaces: list[SpaceLedgerOut]
+    pairs: list[ReciprocityPairOut]
+    spaces: list[ReciprocitySpaceOut]
 
 
 def pass_out(p: PassRequest) -> dict[str, Any]:
@@ -235,8 +235,8 @@ def list_my_passes(request: HttpRequest) -> Any:
     return {"items": [pass_out(p) for p in selectors.list_passes_of_user(user=request.user)]}
 
 
-@router.post("/passes/verify", response={200: VerifyOut, **ERRORS}, auth=None)
-def verify_pass(request: HttpRequest, payload: VerifyIn) -> Any:
+@router.post("/passes/verify", response={200: PassVerifyOut, **ERRORS}, auth=None)
+def verify_pass(request: HttpRequest, payload: PassVerifyIn) -> Any:
     """Anyone checks a pass token: whether it is genuine and still valid, and for whom."""
     result = selectors.verify_pass_token(token=payload.token)
     return {
@@ -258,7 +258,7 @@ def get_pass(request: HttpRequest, pass_id: int) -> Any:
     return pass_out(selectors.get_pass_for_user(user=request.user, pass_id=pass_id))
 
 
-@router.get("/passes/{pass_id}/token", response={200: TokenOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get("/passes/{pass_id}/token", response={200: PassTokenOut, **ERRORS}, auth=AUTH_REQUIRED)
 def get_pass_token(request: HttpRequest, pass_id: int) -> Any:
     """The signed token of an accepted pass, for its member to show at the host."""
     p = selectors.get_pass_for_user(user=request.user, pass_id=pass_id)
@@ -304,7 +304,9 @@ def list_incoming_passes(request: HttpRequest, slug: str, status: str | None = N
 # --- Terms, blackout dates, reciprocity ------------------------------------------------------------
 
 
-@router.get("/networks/{slug}/pass-terms", response={200: TermsOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get(
+    "/networks/{slug}/pass-terms", response={200: PassTermsOut, **ERRORS}, auth=AUTH_REQUIRED
+)
 def get_pass_terms(request: HttpRequest, slug: str) -> Any:
     """The network's pass terms, for its members and operators (`enabled` false when unset)."""
     network = get_network_for_user(user=request.user, slug=slug)
@@ -313,8 +315,10 @@ def get_pass_terms(request: HttpRequest, slug: str) -> Any:
     )
 
 
-@router.put("/networks/{slug}/pass-terms", response={200: TermsOut, **ERRORS}, auth=AUTH_REQUIRED)
-def put_pass_terms(request: HttpRequest, slug: str, payload: TermsIn) -> Any:
+@router.put(
+    "/networks/{slug}/pass-terms", response={200: PassTermsOut, **ERRORS}, auth=AUTH_REQUIRED
+)
+def put_pass_terms(request: HttpRequest, slug: str, payload: PassTermsIn) -> Any:
     """The network's operators set its pass terms."""
     network = get_network_for_user(user=request.user, slug=slug)
     terms = services.set_pass_terms(
@@ -324,7 +328,7 @@ def put_pass_terms(request: HttpRequest, slug: str, payload: TermsIn) -> Any:
 
 
 @router.get(
-    "/networks/{slug}/blackouts", response={200: BlackoutListOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/networks/{slug}/blackouts", response={200: PassBlackoutListOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def list_blackouts(request: HttpRequest, slug: str) -> Any:
     """The network's blackout dates from today on, for its members and operators."""
@@ -335,9 +339,9 @@ def list_blackouts(request: HttpRequest, slug: str) -> Any:
 
 
 @router.post(
-    "/networks/{slug}/blackouts", response={201: BlackoutOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/networks/{slug}/blackouts", response={201: PassBlackoutOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def add_blackout(request: HttpRequest, slug: str, payload: BlackoutIn) -> Any:
+def add_blackout(request: HttpRequest, slug: str, payload: PassBlackoutIn) -> Any:
     """The network's operators close a date to passes, everywhere or at one space."""
     network = get_network_for_user(user=request.user, slug=slug)
     day = _date("date", payload.date)
