@@ -439,16 +439,19 @@ def _local(space: Space, day: date, minute: int) -> datetime:
 
 def _book_desk(*, visitor: Any, host_space: Space, day: date) -> Booking:
     """A desk for the visitor through the host's open hours that day (09:00-18:00 when they
-    are unknown), cut to what each desk allows: desk pools first, then single desks."""
+    are unknown), cut to what each desk allows: desk pools first, then single desks, each
+    active and booked without further approval. The booking's cover is the network pass."""
     window = visit_window(
         decode_weekly(host_space.weekly_hours),
         day.weekday(),
         hours_known=host_space.hours_status == HoursStatus.KNOWN,
     )
+    # A desk that asks its managers to approve each booking is skipped: accepting the pass
+    # was the host's approval, and such a booking would wait (and expire) for another one.
     desks = [
         r
         for r in booking_selectors.list_resources(user=visitor, space=host_space)
-        if r.kind in DESK_KINDS
+        if r.kind in DESK_KINDS and not r.requires_approval
     ]
     desks.sort(key=lambda r: (DESK_KINDS.index(ResourceKind(r.kind)), r.pk))
     reasons: list[str] = []

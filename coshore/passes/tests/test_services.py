@@ -510,6 +510,27 @@ def test_no_desk_free_keeps_the_request_pending(
     assert PassRequest.objects.get().status == "requested"
 
 
+def test_the_desk_booking_is_covered_by_the_pass_without_any_plan(
+    requested: Any, host_manager: Any, desk_pool: Any
+) -> None:
+    desk_pool.price_per_day = 25
+    desk_pool.credits_per_hour = 2
+    desk_pool.save()
+    services.accept_pass(actor=host_manager, pass_request=requested)
+    booking = Booking.objects.get()
+    assert (booking.cover, booking.credits, booking.amount) == ("network_pass", 0, None)
+
+
+def test_a_desk_needing_approval_is_not_used(requested: Any, host_manager: Any) -> None:
+    ResourceFactory(space=requested.host_space, kind=ResourceKind.DESK, requires_approval=True)
+    error = refused(
+        "pass.no_desk_free",
+        409,
+        lambda: services.accept_pass(actor=host_manager, pass_request=requested),
+    )
+    assert error.detail["desks"] == 0
+
+
 def test_a_host_without_desks_cannot_accept(requested: Any, host_manager: Any) -> None:
     ResourceFactory(space=requested.host_space, kind=ResourceKind.ROOM)
     error = refused(
