@@ -802,3 +802,25 @@ def test_only_operators_manage_blackout_dates(
     refused(
         "pass.not_operator", 403, lambda: services.remove_blackout(actor=actor, blackout=blackout)
     )
+
+
+def test_the_expiry_command_expires_every_lapsed_request(
+    member: Any, home: Any, host: Any, network: Any, terms: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today = timezone.now().astimezone(PARIS).date()
+    for days in (2, 3):
+        PassRequestFactory(
+            user=member,
+            network=network,
+            home_space=home,
+            host_space=host,
+            date=today - timedelta(days),
+        )
+    out = StringIO()
+    call_command("expire_pass_requests", stdout=out)
+    assert out.getvalue().strip() == "expired 2 pass request(s)"
+    assert set(PassRequest.objects.values_list("status", flat=True)) == {"expired"}
