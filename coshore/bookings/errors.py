@@ -35,3 +35,23 @@ class SlotTaken(Conflict):
 
 class NotCancellable(Conflict):
     code = "booking.not_cancellable"
+
+
+class CannotCheckIn(Forbidden):
+    code = "checkin.not_allowed"
+
+
+class CannotManagePresence(Forbidden):
+    code = "checkin.not_manager"
+
+
+class AlreadyCheckedIn(Conflict):
+    code = "checkin.already_in"
+
+
+class NotCheckedIn(Conflict):
+    code = "checkin.not_in"
+
+
+class InvalidCheckIn(Invalid):
+    code = "checkin.invalid"
