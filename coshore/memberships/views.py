@@ -445,6 +445,11 @@ def book_desk(request: HttpRequest, slug: str, pass_id: int) -> HttpResponse:
     if found.date < services.local_today(space):
         over = Conflict("This day is over.", code="day_pass.in_the_past")
         return _day_pass_page(request, space, found, over, over.status)
+    if _bookings_on(request, space, found.date):
+        again = Conflict(
+            "You already have a desk booked that day.", code="day_pass.desk_already_booked"
+        )
+        return _day_pass_page(request, space, found, again, again.status)
     try:
         booking = _book_desk_for(request, space, found.date)
     except DomainError as error:

@@ -12,6 +12,7 @@ missing and hidden spaces are both not found.
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -184,10 +185,11 @@ def qr_svg(request: HttpRequest, slug: str) -> HttpResponse:
         return _error_page(request, missing)
     if not can_manage_space(request.user, space):
         return _not_manager(request)
-    svg = _qr(_check_in_url(request, space)).svg_inline(
-        scale=10, border=4, xmldecl=True, svgns=True, title=f"Check in at {space.name}"
+    svg = io.BytesIO()
+    _qr(_check_in_url(request, space)).save(
+        svg, kind="svg", scale=10, border=4, title=f"Check in at {space.name}"
     )
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="check-in-{space.slug}.svg"'
     return response
 
