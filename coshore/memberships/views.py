@@ -353,6 +353,11 @@ def _book_desk_for(request: HttpRequest, space: Space, day: date) -> Booking:
     if start < now:
         # Today: from the next quarter of an hour on.
         start = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
+        if end - start < timedelta(minutes=30):
+            raise Conflict(
+                f"{space.name} closes too soon to book a desk today.",
+                code="day_pass.too_late_today",
+            )
     desks = [
         r
         for r in booking_selectors.list_resources(user=request.user, space=space)

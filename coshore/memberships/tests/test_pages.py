@@ -565,3 +565,15 @@ def test_my_plans_reads_a_fixed_number_of_queries(
         r = c.get("/me/memberships/")
     assert r.status_code == 200
     assert len(r.context["credit_accounts"]) == 6 and len(r.context["payments"]) == 12
+
+
+def test_too_late_today_is_said_plainly(visitor: Any, make_user: Any) -> None:
+    space = SpaceFactory(slug="early", weekly=[(d, 0, 15) for d in range(7)])
+    PlanFactory(space=space, kind=PlanKind.DAY_PASS, price=Decimal(10), credits_included=0)
+    ResourceFactory(space=space, max_minutes=600)
+    day_pass = buy(visitor, space, today())
+    before = counts()
+    r = logged_in(visitor).post(f"/spaces/early/day-passes/{day_pass.pk}/book-desk/")
+    assert r.status_code == 409
+    assert "closes too soon to book a desk today" in r.content.decode()
+    assert counts() == before
