@@ -441,3 +441,12 @@ def test_another_space_does_not_share_check_ins(client_for: Any, manager: Any, s
     SpaceRoleFactory(space=other, user=manager, role=SpaceRoleKind.MANAGER)
     post(client_for(manager), "/api/v1/spaces/la-colmena/check-in")
     assert client_for(manager).get(PRESENCE).json() == {"count": 0, "items": []}
+
+
+def test_htmx_reloads_the_page_for_a_refusal_it_would_not_show(
+    client_for: Any, visitor: Any, space: Any
+) -> None:
+    before = snapshot()
+    r = client_for(visitor).post(PAGE, {"action": "in"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 403 and r["HX-Refresh"] == "true"
+    assert snapshot() == before

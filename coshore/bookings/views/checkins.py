@@ -32,6 +32,8 @@ from coshore.spaces.selectors import can_manage_space, get_space_for_user, space
 
 from .. import selectors, services
 
+# Error statuses whose htmx responses are swapped in (see htmx-config in base.html).
+_SWAPPED_STATUSES = (400, 409, 422)
 _TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "That clashes"}
 
 
@@ -126,7 +128,14 @@ def check_in_page(request: HttpRequest, slug: str) -> HttpResponse:
             )
     except DomainError as exc:
         error = exc
-    if request.htmx:  # type: ignore[attr-defined]
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    if htmx and error is not None and error.status not in _SWAPPED_STATUSES:
+        # htmx leaves the page alone on this status: reload it to show the message.
+        messages.error(request, error.message)
+        response = HttpResponse(status=error.status)
+        response["HX-Refresh"] = "true"
+        return response
+    if htmx:
         context = _panel_context(request, space, code=code, error=error)
         context["done"] = done
         status = error.status if error and 400 <= error.status < 500 else 200
