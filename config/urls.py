@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/", include("coshore.accounts.urls")),
     path("", include("coshore.bookings.urls")),
     path("", include("coshore.memberships.urls")),
+    path("", include("coshore.passes.urls")),
     path("", include("coshore.spaces.urls")),
 ]
