@@ -85,3 +85,9 @@ class NotCheckedIn(Conflict):
 
 class InvalidCheckIn(Invalid):
     code = "checkin.invalid"
+
+
+class DeskUnavailable(Conflict):
+    """No desk can be booked for a whole day (closed, too late, none free)."""
+
+    code = "booking.no_free_desk"

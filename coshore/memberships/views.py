@@ -28,11 +28,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coshore.bookings import selectors as booking_selectors
 from coshore.bookings import services as booking_services
-from coshore.bookings.errors import SlotTaken
-from coshore.bookings.models import Booking, Resource, ResourceKind
+from coshore.bookings.errors import DeskUnavailable
+from coshore.bookings.models import Booking
 from coshore.core.errors import Conflict, DomainError, Forbidden, NotFound
 from coshore.spaces.models import HoursStatus, Space
-from coshore.spaces.rules import decode_weekly
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
 from . import selectors, services
@@ -44,7 +43,6 @@ _TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Tha
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 # When a space's hours are unknown, a desk for a day pass is booked for these local hours.
-DEFAULT_DESK_HOURS = (9 * 60, 18 * 60)
 
 
 def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -323,71 +321,31 @@ def _bookings_on(request: HttpRequest, space: Space, day: date) -> list[Booking]
     ]
 
 
-def _desk_hours(space: Space, day: date) -> tuple[int, int] | None:
-    """The local minutes of `day` a day-pass desk is booked for: the space's longest opening
-    span that day, 09:00-18:00 when its hours are unknown, None when it is closed."""
-    if space.hours_status != HoursStatus.KNOWN:
-        return DEFAULT_DESK_HOURS
-    spans = [(o, c) for d, o, c in decode_weekly(space.weekly_hours) if d == day.weekday()]
-    if not spans:
-        return None
-    return max(spans, key=lambda span: (span[1] - span[0], -span[0]))
-
-
 def _hours_label(hours: tuple[int, int]) -> str:
     return " to ".join(f"{m // 60 % 24:02d}:{m % 60:02d}" for m in hours)
 
 
+_DESK_CODES = {
+    "booking.space_closed": "day_pass.space_closed",
+    "booking.too_late_today": "day_pass.too_late_today",
+    "booking.no_desk": "day_pass.no_desk",
+    "booking.no_free_desk": "day_pass.no_free_desk",
+}
+
+
 def _book_desk_for(request: HttpRequest, space: Space, day: date) -> Booking:
-    """Book the first active desk (or seat of a desk pool) of the space that is free through the
-    desk hours of `day` (from now on, when `day` is today)."""
-    hours = _desk_hours(space, day)
-    if hours is None:
-        raise Conflict(f"{space.name} is closed on {_long_day(day)}.", code="day_pass.space_closed")
-    midnight = datetime.combine(day, time())
-    start = booking_services.local_instant(
-        space=space, value=midnight + timedelta(minutes=hours[0])
-    )
-    end = booking_services.local_instant(space=space, value=midnight + timedelta(minutes=hours[1]))
-    now = timezone.now()
-    if start < now:
-        # Today: from the next quarter of an hour on.
-        start = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
-        if end - start < timedelta(minutes=30):
-            raise Conflict(
-                f"{space.name} closes too soon to book a desk today.",
-                code="day_pass.too_late_today",
-            )
-    desks = [
-        r
-        for r in booking_selectors.list_resources(user=request.user, space=space)
-        if r.is_active and r.kind in (ResourceKind.DESK, ResourceKind.DESK_POOL)
-    ]
-    if not desks:
-        raise Conflict(f"{space.name} has no desks to book online.", code="day_pass.no_desk")
-    last: DomainError | None = None
-    for desk in sorted(desks, key=_desk_order):
-        desk_end = min(end, start + timedelta(minutes=desk.max_minutes))
-        if desk_end - start < timedelta(minutes=desk.min_minutes):
-            continue
-        try:
-            return booking_services.book_resource(
-                actor=request.user, resource=desk, starts_at=start, ends_at=desk_end
-            )
-        except SlotTaken as taken:
-            last = taken
-        except DomainError as error:
-            last = last or error
-    if last is None or isinstance(last, SlotTaken):
-        raise Conflict(
-            f"No desk of {space.name} is free on {_long_day(day)}.", code="day_pass.no_free_desk"
+    """Book a desk (or a seat of a desk pool) through the desk hours of `day` with the pass."""
+    try:
+        return booking_services.book_desk_for_day(actor=request.user, space=space, day=day)
+    except DeskUnavailable as exc:
+        message = (
+            f"{space.name} is closed on {_long_day(day)}."
+            if exc.code == "booking.space_closed"
+            else f"No desk of {space.name} is free on {_long_day(day)}."
+            if exc.code == "booking.no_free_desk"
+            else exc.message
         )
-    raise last
-
-
-def _desk_order(resource: Resource) -> tuple[int, str, int]:
-    # Shared pools first: they keep single desks free for those who asked for one.
-    return (0 if resource.kind == ResourceKind.DESK_POOL else 1, resource.name, resource.pk)
+        raise Conflict(message, code=_DESK_CODES[exc.code], detail=exc.detail) from None
 
 
 def _day_pass_page(
@@ -397,7 +355,7 @@ def _day_pass_page(
     error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    hours = _desk_hours(space, day_pass.date)
+    hours = booking_services.desk_hours(space, day_pass.date)
     payment = (
         Payment.objects.filter(
             user_id=_user_id(request),

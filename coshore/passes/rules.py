@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+# A pass covers the working day at the host, as any whole-day desk does.
+from coshore.bookings.rules import WORKDAY  # noqa: F401
+from coshore.bookings.rules import desk_day_window as visit_window  # noqa: F401
 
 MAX_FREE_DAYS = 31
 MAX_HOST_QUOTA = 100_000
 MAX_HORIZON_DAYS = 366
 MAX_NOTE_CHARS = 500
 MAX_REASON_CHARS = 200
-
-# When a host's hours are unknown (or it is open round the clock) a pass covers the working day.
-WORKDAY = (9 * 60, 18 * 60)
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
@@ -68,26 +69,6 @@ def honour_rate(accepted: int, received: int) -> float | None:
     if received <= 0:
         return None
     return accepted / received
-
-
-def visit_window(
-    intervals: Sequence[WeeklyInterval], weekday: int, *, hours_known: bool
-) -> tuple[int, int] | None:
-    """The local minutes a pass covers on a host's `weekday`, or None when it is closed then.
-
-    The working day (09:00-18:00) clipped to the host's longest opening of that weekday; a
-    host open only outside the working day gets its longest opening. Unknown hours: the
-    working day.
-    """
-    if not hours_known:
-        return WORKDAY
-    spans = sorted((o, c) for d, o, c in intervals if d == weekday and c > o)
-    if not spans:
-        return None
-    clipped = [(max(o, WORKDAY[0]), min(c, WORKDAY[1])) for o, c in spans]
-    clipped = [(o, c) for o, c in clipped if c > o]
-    candidates = clipped or spans
-    return max(candidates, key=lambda span: (span[1] - span[0], -span[0]))
 
 
 # --- The reciprocity ledger ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from coshore.bookings import selectors as booking_selectors
 from coshore.core.errors import NotFound
 from coshore.memberships.models import MembershipStatus
 from coshore.memberships.selectors import list_memberships_of_user
@@ -331,7 +332,15 @@ def verify_pass_token(*, token: str) -> Verification:
         else None
     )
     status = found.status if found is not None else None
-    if found is None or found.status != PassStatus.ACCEPTED:
+    if (
+        found is None
+        or found.status != PassStatus.ACCEPTED
+        or (
+            found.booking_id is not None
+            and not booking_selectors.is_booking_active(booking_id=found.booking_id)
+        )
+    ):
+        # Declined or cancelled, or its desk booking was cancelled on the bookings side.
         reason: str | None = "revoked"
     elif day < local_today(found.host_space):
         reason = "expired"

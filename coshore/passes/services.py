@@ -7,7 +7,6 @@ transactions already serialise writers), so concurrent requests never exceed the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,8 +18,9 @@ from django.utils import timezone
 from coshore.activity.services import record_activity
 from coshore.bookings import selectors as booking_selectors
 from coshore.bookings import services as booking_services
+from coshore.bookings.errors import DeskUnavailable
 from coshore.bookings.models import Booking, ResourceKind
-from coshore.core.errors import DomainError, NotFound, Unauthenticated
+from coshore.core.errors import NotFound, Unauthenticated
 from coshore.memberships.services import local_today
 from coshore.spaces.models import HoursStatus, Network, Space
 from coshore.spaces.rules import decode_weekly
@@ -438,54 +438,23 @@ def _local(space: Space, day: date, minute: int) -> datetime:
 
 
 def _book_desk(*, visitor: Any, host_space: Space, day: date) -> Booking:
-    """A desk for the visitor through the host's open hours that day (09:00-18:00 when they
-    are unknown), cut to what each desk allows: desk pools first, then single desks, each
-    active and booked without further approval. The booking's cover is the network pass."""
-    window = visit_window(
-        decode_weekly(host_space.weekly_hours),
-        day.weekday(),
-        hours_known=host_space.hours_status == HoursStatus.KNOWN,
-    )
-    # A desk that asks its managers to approve each booking is skipped: accepting the pass
-    # was the host's approval, and such a booking would wait (and expire) for another one.
-    desks = [
-        r
-        for r in booking_selectors.list_resources(user=visitor, space=host_space)
-        if r.kind in DESK_KINDS and not r.requires_approval
-    ]
-    desks.sort(key=lambda r: (DESK_KINDS.index(ResourceKind(r.kind)), r.pk))
-    reasons: list[str] = []
-    if window is not None:
-        opens, closes = window
-        local_now = timezone.now().astimezone(space_zone(host_space))
-        if day == local_now.date():  # today: from the next quarter hour
-            minute = local_now.hour * 60 + local_now.minute + 1
-            opens = max(opens, math.ceil(minute / 15) * 15)
-        for desk in desks:
-            ends = min(closes, opens + desk.max_minutes)
-            if ends - opens < desk.min_minutes:
-                reasons.append("booking.too_short")
-                continue
-            try:
-                with transaction.atomic():
-                    return booking_services.book_resource(
-                        actor=visitor,
-                        resource=desk,
-                        starts_at=_local(host_space, day, opens),
-                        ends_at=_local(host_space, day, ends),
-                        network_pass=True,
-                    )
-            except DomainError as error:
-                reasons.append(error.code)
-    raise NoDeskFree(
-        f"No desk of {host_space.name} is free that day.",
-        detail={
-            "host_space": host_space.slug,
-            "date": day.isoformat(),
-            "desks": len(desks),
-            "reasons": reasons[:10],
-        },
-    )
+    """A desk for the visitor through the host's desk hours that day (the working day clipped
+    to its opening hours), covered by the network pass: `book_desk_for_day`. No desk free, or
+    the host closed, is 409 `pass.no_desk_free`."""
+    try:
+        return booking_services.book_desk_for_day(
+            actor=visitor, space=host_space, day=day, network_pass=True
+        )
+    except DeskUnavailable as exc:
+        raise NoDeskFree(
+            f"No desk of {host_space.name} is free that day.",
+            detail={
+                "host_space": host_space.slug,
+                "date": day.isoformat(),
+                "desks": exc.detail.get("desks", 0),
+                "reasons": exc.detail.get("reasons", [exc.code]),
+            },
+        ) from None
 
 
 def _accept(pass_request: PassRequest, *, decided_by: Any) -> None:

@@ -368,7 +368,11 @@ def _book(
         expire_requests(resource=resource)
     blocked_until = end + timedelta(minutes=resource.buffer_minutes)
     now = timezone.now()
-    requested = resource.requires_approval and charge.cover != Cover.MANAGER
+    # A manager's own booking needs no approval, nor does a visit the host already accepted.
+    requested = resource.requires_approval and charge.cover not in (
+        Cover.MANAGER,
+        Cover.NETWORK_PASS,
+    )
     fields = {
         "status": BookingStatus.REQUESTED if requested else BookingStatus.CONFIRMED,
         "expires_at": min(now + REQUEST_TTL, start) if requested else None,

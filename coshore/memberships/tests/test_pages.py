@@ -414,8 +414,9 @@ def test_the_desk_follows_the_space_hours_and_the_desk_limits(
     day_pass = buy(visitor, space, day)
     logged_in(visitor).post(f"/spaces/hours/day-passes/{day_pass.pk}/book-desk/")
     booking = Booking.objects.get()
-    assert booking.starts_at == datetime.combine(day, time(8), tzinfo=PARIS)
-    assert booking.ends_at == datetime.combine(day, time(16), tzinfo=PARIS)
+    # The working day (09:00-18:00) inside the opening hours, cut to the desk's 8 hours.
+    assert booking.starts_at == datetime.combine(day, time(9), tzinfo=PARIS)
+    assert booking.ends_at == datetime.combine(day, time(17), tzinfo=PARIS)
 
 
 def test_a_taken_desk_is_skipped_for_a_free_one(

@@ -521,14 +521,15 @@ def test_the_desk_booking_is_covered_by_the_pass_without_any_plan(
     assert (booking.cover, booking.credits, booking.amount) == ("network_pass", 0, None)
 
 
-def test_a_desk_needing_approval_is_not_used(requested: Any, host_manager: Any) -> None:
+def test_accepting_the_pass_is_the_approval_a_desk_needs(requested: Any, host_manager: Any) -> None:
     ResourceFactory(space=requested.host_space, kind=ResourceKind.DESK, requires_approval=True)
-    error = refused(
-        "pass.no_desk_free",
-        409,
-        lambda: services.accept_pass(actor=host_manager, pass_request=requested),
+    services.accept_pass(actor=host_manager, pass_request=requested)
+    booking = Booking.objects.get()
+    assert (booking.status, booking.cover, booking.expires_at) == (
+        "confirmed",
+        "network_pass",
+        None,
     )
-    assert error.detail["desks"] == 0
 
 
 def test_a_host_without_desks_cannot_accept(requested: Any, host_manager: Any) -> None:

@@ -125,6 +125,19 @@ def test_a_cancelled_pass_is_revoked(token: str, accepted: Any, member: Any) -> 
     assert result.date == accepted.date and result.member == "Alice Martin"
 
 
+def test_a_pass_whose_desk_booking_was_cancelled_is_revoked(
+    token: str, accepted: Any, member: Any
+) -> None:
+    from coshore.bookings import services as booking_services
+    from coshore.bookings.models import Booking
+
+    assert selectors.verify_pass_token(token=token).valid
+    booking = Booking.objects.get(pk=accepted.booking_id)
+    booking_services.cancel_booking(actor=member, booking=booking)
+    result = selectors.verify_pass_token(token=token)
+    assert (result.valid, result.reason, result.status) == (False, "revoked", "accepted")
+
+
 def test_a_declined_pass_is_revoked(token: str, accepted: Any, host_manager: Any) -> None:
     services.decline_pass(actor=host_manager, pass_request=accepted)
     assert selectors.verify_pass_token(token=token).reason == "revoked"
