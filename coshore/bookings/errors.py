@@ -35,3 +35,33 @@ class SlotTaken(Conflict):
 
 class NotCancellable(Conflict):
     code = "booking.not_cancellable"
+
+
+class NotCovered(Forbidden):
+    """No membership, pass, plan or training entitles the person to this booking."""
+
+    code = "booking.not_covered"
+
+
+class NotEnoughCredits(Conflict):
+    code = "booking.insufficient_credits"
+
+
+class SeriesConflict(Conflict):
+    code = "booking.series_conflict"
+
+
+class NotRequested(Conflict):
+    code = "booking.not_requested"
+
+
+class CannotDecide(Forbidden):
+    code = "booking.not_manager"
+
+
+class AccountNotFound(NotFound):
+    code = "resource.account_not_found"
+
+
+class TrainingNotFound(NotFound):
+    code = "training.not_found"

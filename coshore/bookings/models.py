@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -205,6 +207,17 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def status_at(self, now: datetime) -> str:
+        """The status as people should see it: a request past its expiry is `expired` even
+        before the expiry job has written that down."""
+        if (
+            self.status == BookingStatus.REQUESTED
+            and self.expires_at is not None
+            and self.expires_at <= now
+        ):
+            return BookingStatus.EXPIRED
+        return self.status
 
 
 class CheckInMethod(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import TypeVar
 
@@ -123,3 +124,116 @@ def day_slots(
         else:
             out.append(slot)
     return out
+
+
+# --- Cover: what entitles a person to a booking, and what it costs them ---------------------
+
+DESK_KINDS = frozenset({"desk", "desk_pool"})
+ROOM_KINDS = frozenset({"room", "event_hall"})
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """What a person holds in a space for one booking (read by the service, judged here)."""
+
+    is_manager: bool = False
+    network_pass: bool = False
+    belongs: bool = False  # a member of the space, by role or by an active membership
+    plan_ids: frozenset[int] = frozenset()  # active membership plan, day pass plan of that day
+    unlimited_desk: bool = False
+    room_minutes_left: int | None = None  # None: the plan includes no room hours
+    credits: int = 0
+    day_pass: bool = False  # a day pass for the booking's whole local day
+    trained: bool = False
+
+
+@dataclass(frozen=True)
+class Pricing:
+    kind: str
+    minutes: int
+    credits_per_hour: int = 0
+    price_per_hour: Decimal | None = None
+    price_per_day: Decimal | None = None
+    requires_training: bool = False
+    allowed_plan_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Charge:
+    """How a booking is covered: a Cover value and what it spends."""
+
+    cover: str
+    credits: int = 0
+    room_minutes: int = 0
+    amount: Decimal | None = None
+
+
+def credits_cost(minutes: int, credits_per_hour: int) -> int:
+    """Credits per started hour: 90 minutes at 2 credits an hour cost 4."""
+    return -(-minutes // 60) * credits_per_hour
+
+
+def price_of(minutes: int, per_hour: Decimal | None, per_day: Decimal | None) -> Decimal | None:
+    """The price of a booking: per hour (pro rata to the minute, rounded half up to the cent),
+    capped by the day price per started day when both are set; None when nothing is priced."""
+    hourly = (
+        (per_hour * minutes / 60).quantize(CENT, ROUND_HALF_UP) if per_hour is not None else None
+    )
+    daily = per_day * -(-minutes // (24 * 60)) if per_day is not None else None
+    if hourly is None:
+        return daily
+    if daily is None:
+        return hourly
+    return min(hourly, daily)
+
+
+def choose_cover(pricing: Pricing, held: Entitlements) -> Charge | str:
+    """The first cover that applies, or the code of the reason none does.
+
+    Managers book their own space freely and a network pass covers the visit it was granted
+    for. Otherwise a machine needs its training and a resource restricted to plans needs one
+    of them. Then, in order: an unlimited hot desk or a day pass covers desks; the plan's room
+    hours cover rooms; credits pay per started hour; a member pays the price at the desk
+    (overage), or nothing when the resource is free for members.
+    """
+    if held.is_manager:
+        return Charge("manager")
+    if held.network_pass:
+        return Charge("network_pass")
+    if not (held.belongs or held.day_pass or held.credits > 0):
+        return "booking.not_a_member"
+    if pricing.requires_training and not held.trained:
+        return "booking.training_missing"
+    if pricing.allowed_plan_ids and not (pricing.allowed_plan_ids & held.plan_ids):
+        return "booking.plan_not_allowed"
+    if pricing.kind in DESK_KINDS and held.unlimited_desk:
+        return Charge("unlimited_desk")
+    if pricing.kind in DESK_KINDS and held.day_pass:
+        return Charge("day_pass")
+    if (
+        pricing.kind in ROOM_KINDS
+        and held.room_minutes_left is not None
+        and held.room_minutes_left >= pricing.minutes
+    ):
+        return Charge("room_hours", room_minutes=pricing.minutes)
+    price = price_of(pricing.minutes, pricing.price_per_hour, pricing.price_per_day)
+    if pricing.credits_per_hour:
+        cost = credits_cost(pricing.minutes, pricing.credits_per_hour)
+        if held.credits >= cost:
+            return Charge("credits", credits=cost)
+        if held.belongs and price is not None:
+            return Charge("overage", amount=price)
+        return (
+            "booking.insufficient_credits"
+            if held.belongs or held.credits
+            else "booking.not_covered"
+        )
+    if held.belongs:
+        return Charge("overage", amount=price) if price else Charge("membership")
+    return "booking.not_covered"
+
+
+def refund_due(*, now: datetime, starts_at: datetime, free_cancel_hours: int) -> bool:
+    """Cancelling at least `free_cancel_hours` before the start gives everything back."""
+    return now <= starts_at - timedelta(hours=free_cancel_hours)

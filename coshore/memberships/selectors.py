@@ -71,3 +71,21 @@ def has_day_pass(*, user: Any, space: Space, day: date) -> bool:
     if not _authenticated(user):
         return False
     return DayPass.objects.filter(user_id=user.pk, space_id=space.pk, date=day).exists()
+
+
+def get_active_membership(*, user: Any, space: Space, day: date) -> Membership | None:
+    """The membership `user` holds in `space` on `day` (its plan selected), if any."""
+    if not _authenticated(user):
+        return None
+    return (
+        Membership.objects.select_related("plan")
+        .filter(user_id=user.pk, space_id=space.pk, status="active", starts_on__lte=day)
+        .exclude(ends_on__lt=day)
+        .first()
+    )
+
+
+def get_day_pass(*, user: Any, space: Space, day: date) -> DayPass | None:
+    if not _authenticated(user):
+        return None
+    return DayPass.objects.filter(user_id=user.pk, space_id=space.pk, date=day).first()

@@ -430,3 +430,61 @@ def buy_day_pass(
         # A concurrent purchase of the same pass committed first.
         raise exists from None
     return day_pass
+
+
+def charge_booking(
+    *, user: Any, space: Space, amount: Decimal, currency: str, booking_id: int, description: str
+) -> Payment:
+    """A booking beyond what a plan covers is priced: the amount is recorded as due at the
+    desk, tied to the booking."""
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            user=user,
+            space=space,
+            amount=amount,
+            currency=currency,
+            status=PaymentStatus.DUE_AT_DESK,
+            description=description[:200],
+            booking_id=booking_id,
+        )
+        record_activity(
+            actor=user,
+            verb="payment.due",
+            target=payment,
+            space=space,
+            metadata={"amount": str(amount), "currency": currency, "booking_id": booking_id},
+        )
+    return payment
+
+
+def refund_booking_payments(*, user: Any, space: Space, booking_id: int) -> list[Payment]:
+    """A booking cancelled in time owes nothing: each of its charges gets a matching
+    `refunded` entry (the ledger keeps both lines). Charges already refunded are left alone."""
+    with transaction.atomic():
+        _lock_ledger(user)
+        lines = list(Payment.objects.filter(user_id=user.pk, space=space, booking_id=booking_id))
+        charged = [p for p in lines if p.status != PaymentStatus.REFUNDED]
+        refunded = sum((p.amount for p in lines if p.status == PaymentStatus.REFUNDED), Decimal(0))
+        out: list[Payment] = []
+        for charge in charged:
+            if refunded >= charge.amount:
+                refunded -= charge.amount
+                continue
+            refund = Payment.objects.create(
+                user=user,
+                space=space,
+                amount=charge.amount,
+                currency=charge.currency,
+                status=PaymentStatus.REFUNDED,
+                description=f"Refund: {charge.description}"[:200],
+                booking_id=booking_id,
+            )
+            record_activity(
+                actor=user,
+                verb="payment.refunded",
+                target=refund,
+                space=space,
+                metadata={"amount": str(refund.amount), "booking_id": booking_id},
+            )
+            out.append(refund)
+    return out

@@ -7,15 +7,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from coshore.core.errors import Invalid
 from coshore.spaces.models import HoursStatus, NetworkRole, Space, SpaceRole, SpaceRoleKind
 from coshore.spaces.rules import decode_weekly
 from coshore.spaces.selectors import can_manage_space, space_zone
 
-from ..errors import BookingNotFound, ResourceNotFound
-from ..models import ACTIVE_STATUSES, Booking, Resource
-from ..rules import Slot, day_slots
+from ..errors import BookingNotFound, CannotManageResources, ResourceNotFound
+from ..models import ACTIVE_STATUSES, Booking, BookingStatus, Resource, Training
+from ..rules import Slot, WeeklyInterval, day_slots
 
 __all__ = [
     "MAX_ID",
@@ -23,10 +24,12 @@ __all__ = [
     "MAX_LIST_DAYS",
     "Availability",
     "availability",
+    "bookable_week",
     "get_booking_for_user",
     "get_resource_for_user",
     "list_bookings_for_user",
     "list_resources",
+    "list_trainings",
 ]
 
 MAX_ID = 2**62
@@ -44,7 +47,12 @@ def _valid_id(value: Any) -> bool:
 
 def list_resources(*, user: Any, space: Space) -> QuerySet[Resource]:
     """A space's active resources; those who manage it also see the inactive ones."""
-    qs = Resource.objects.filter(space=space).order_by("name", "id")
+    qs = (
+        Resource.objects.filter(space=space)
+        .select_related("space")
+        .prefetch_related("allowed_plans")
+        .order_by("name", "id")
+    )
     if not can_manage_space(user, space):
         qs = qs.filter(is_active=True)
     return qs
@@ -118,6 +126,29 @@ def list_bookings_for_user(
     return qs.order_by("starts_at", "id")[:MAX_LIST]
 
 
+def list_trainings(*, user: Any, resource: Resource) -> QuerySet[Training]:
+    """Who holds a machine's training: seen by those who manage its space only."""
+    if not can_manage_space(user, resource.space):
+        raise CannotManageResources(
+            "Only the space's managers see trainings.", detail={"space": resource.space.slug}
+        )
+    return (
+        Training.objects.filter(resource=resource)
+        .select_related("user")
+        .order_by("granted_at", "id")
+    )
+
+
+def bookable_week(resource: Resource) -> tuple[WeeklyInterval, ...] | None:
+    """The weekly hours a resource is bookable in: its own schedule when it has one, else
+    its space's hours; None when neither is known (bookable at any time)."""
+    if resource.schedule:
+        return decode_weekly(resource.weekly_schedule)
+    if resource.space.hours_status != HoursStatus.KNOWN:
+        return None
+    return decode_weekly(resource.space.weekly_hours)
+
+
 @dataclass(frozen=True)
 class Availability:
     resource: Resource
@@ -138,13 +169,14 @@ def availability(*, resource: Resource, day: date) -> Availability:
         day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
     except OverflowError:
         raise Invalid("`date` is out of range.", code="booking.invalid_date") from None
-    if space.hours_status == HoursStatus.KNOWN:
+    week = bookable_week(resource)
+    if week is not None:
         spans = [
             (
                 (midnight + timedelta(minutes=o)).astimezone(UTC),
                 (midnight + timedelta(minutes=c)).astimezone(UTC),
             )
-            for d, o, c in decode_weekly(space.weekly_hours)
+            for d, o, c in week
             if d == day.weekday()
         ]
     else:
@@ -155,7 +187,9 @@ def availability(*, resource: Resource, day: date) -> Availability:
             status__in=ACTIVE_STATUSES,
             starts_at__lt=day_end,
             blocked_until__gt=day_start,
-        ).values_list("seat", "starts_at", "blocked_until")
+        )
+        .exclude(status=BookingStatus.REQUESTED, expires_at__lte=timezone.now())
+        .values_list("seat", "starts_at", "blocked_until")
     )
     slots = day_slots(
         day_start=day_start, day_end=day_end, open_spans=spans, taken=taken, seats=resource.seats

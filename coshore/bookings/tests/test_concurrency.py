@@ -98,3 +98,50 @@ def test_the_database_forbids_overlaps_on_postgresql(member: Any, desk: Any) -> 
             BookingFactory(**overlapping)
     else:
         BookingFactory(**overlapping)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_32_concurrent_bookings_never_spend_more_credits_than_held(make_user: Any) -> None:
+    """One person fires 32 bookings of different hours at once with credits for 5: exactly 5
+    are booked, the others are refused for credits, and the balance ends at zero."""
+    from datetime import timedelta
+
+    from django.db.models import Sum
+
+    from coshore.memberships.models import CreditEntry, CreditReason
+
+    space = SpaceFactory(weekly=[(d, 0, 1440) for d in range(7)])
+    person = make_user()
+    SpaceRoleFactory(space=space, user=person, role=SpaceRoleKind.MEMBER)
+    CreditEntry.objects.create(user=person, space=space, delta=5, reason=CreditReason.GRANT)
+    room = ResourceFactory(space=space, kind=ResourceKind.ROOM, credits_per_hour=1)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+
+    def attempt(hour: int) -> None:
+        start = next_monday(0) + timedelta(hours=hour)
+        try:
+            barrier.wait(timeout=30)
+            services.book_resource(
+                actor=person, resource=room, starts_at=start, ends_at=start + timedelta(hours=1)
+            )
+            outcome = "booked"
+        except DomainError as exc:
+            outcome = exc.code
+        except Exception as exc:
+            outcome = f"error: {type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=attempt, args=(h,)) for h in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert outcomes == {"booked": 5, "booking.insufficient_credits": THREADS - 5}
+    total = CreditEntry.objects.filter(user=person, space=space).aggregate(t=Sum("delta"))["t"]
+    assert total == 0
+    assert Booking.objects.filter(resource=room).count() == 5

@@ -38,6 +38,23 @@ def test_load_demo_twice_gives_the_same_network() -> None:
     assert alice.check_password("coshore-demo")
     assert alice.is_verified
     assert SpaceRole.objects.filter(user=alice, space__source_ref="osm:node/508597067").exists()
+    # Bookable resources, plans and a resident membership with upcoming bookings.
+    koneko = Space.objects.get(source_ref="osm:node/508597067")
+    assert set(koneko.resources.values_list("name", flat=True)) == {
+        "Open space",
+        "Focus desk",
+        "Salle Ada Lovelace",
+        "Salle Grace Hopper",
+        "Laser cutter",
+    }
+    assert set(koneko.plans.values_list("kind", flat=True)) == {
+        "monthly",
+        "day_pass",
+        "credit_pack",
+    }
+    assert alice.memberships.get().plan.name == "Resident"
+    assert alice.bookings.filter(status="confirmed").exists()
+    counts = (koneko.resources.count(), koneko.plans.count(), alice.bookings.count())
     activities = Activity.objects.count()
 
     call_command("load_demo", "--skip-skills", stdout=StringIO())
@@ -50,6 +67,7 @@ def test_load_demo_twice_gives_the_same_network() -> None:
         NetworkRole.objects.count(),
     )
     assert second == first
+    assert (koneko.resources.count(), koneko.plans.count(), alice.bookings.count()) == counts
     # the re-import records one import activity; no account is created again
     assert Activity.objects.filter(verb="account.created").count() == 9
     assert Activity.objects.count() == activities + 1

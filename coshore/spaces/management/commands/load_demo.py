@@ -155,6 +155,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             networks = self._networks()
             self._people(networks)
+        from coshore.bookings.demo import load_bookings_demo
+
+        counts = load_bookings_demo()
+        self.stdout.write(
+            "bookings demo: "
+            + ", ".join(f"{value} {name}" for name, value in counts.items())
+            + " created"
+        )
         self._print_logins()
 
     def _import_skills(self) -> None:
