@@ -133,7 +133,9 @@ def _vevent(e: FeedEvent, stamp: datetime) -> icalendar.Event:
 
 def vtimezone(zone: ZoneInfo, first: date, last: date) -> icalendar.Timezone:
     """The VTIMEZONE of `zone` valid from `first` to `last` (both 00:00 UTC)."""
-    return icalendar.Timezone.from_ical(_vtimezone_text(zone.key, first, last))
+    component = icalendar.Timezone.from_ical(_vtimezone_text(zone.key, first, last))
+    assert isinstance(component, icalendar.Timezone)
+    return component
 
 
 @lru_cache(maxsize=256)

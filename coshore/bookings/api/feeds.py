@@ -72,9 +72,7 @@ def create_calendar_feed(request: HttpRequest, payload: FeedIn) -> Any:
     return Status(201 if created else 200, feed_out(request, token))
 
 
-@router.post(
-    "/me/calendar-feeds/reset", response={200: FeedOut, **ERRORS}, auth=AUTH_REQUIRED
-)
+@router.post("/me/calendar-feeds/reset", response={200: FeedOut, **ERRORS}, auth=AUTH_REQUIRED)
 def reset_calendar_feed(request: HttpRequest, payload: FeedIn) -> Any:
     """A new secret URL for a feed; the old one stops working at once."""
     token = services.reset_feed_token(actor=request.user, resource=_resource(request, payload))

@@ -113,7 +113,7 @@ def feed_events(*, token: FeedToken, url: str = "", now: datetime | None = None)
     if token.resource is None:
         qs = qs.filter(user_id=token.user_id)
     else:
-        qs = qs.filter(resource_id=token.resource_id).select_related("user")
+        qs = qs.filter(resource=token.resource).select_related("user")
     bookings = qs.order_by("starts_at", "id")[:MAX_FEED_EVENTS]
     return [_event(b, show_person=token.resource is not None, url=url) for b in bookings]
 
@@ -213,4 +213,3 @@ def list_space_bookings(
     if to is not None:
         qs = qs.filter(starts_at__lt=to)
     return qs.order_by("starts_at", "id")[: max(0, min(limit, MAX_OWN_BOOKINGS))]
-

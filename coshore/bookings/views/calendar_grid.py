@@ -12,14 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from coshore.core.errors import DomainError
-from coshore.spaces.models import HoursStatus, Space
-from coshore.spaces.rules import decode_weekly
+from coshore.spaces.models import Space
 
 from .. import services
-from ..models import Booking
-from ..rules import Slot, overlaps
+from ..models import ACTIVE_STATUSES, Booking
+from ..rules import Slot, WeeklyInterval, overlaps
 
 SLOT_MINUTES = 30
+EN_DASH = "\u2013"
 DEFAULT_HOURS = (7 * 60, 21 * 60)  # shown when a space's hours are unknown
 
 # What a cell shows. "partial": a pool with some seats free; "gap": a wall time the clocks skip.
@@ -57,20 +57,27 @@ class Cell:
     href: str = ""
     span: int = 1
     covered: bool = False  # inside another cell's span: not rendered
+    repeat: bool = False  # says what the cell before says: its label is not repeated
     names: list[str] = field(default_factory=list)
 
 
-def hours_of_day(space: Space, day: date) -> tuple[int, int] | None:
-    """The minutes (from local midnight) the day's grid spans: from the first opening to the
-    last closing; 07:00-21:00 when hours are unknown; None when the space is closed all day."""
-    if space.hours_status != HoursStatus.KNOWN:
-        return DEFAULT_HOURS
-    spans = [(o, c) for d, o, c in decode_weekly(space.weekly_hours) if d == day.weekday()]
+def hours_of_day(
+    weeks: Sequence[Sequence[WeeklyInterval] | None], day: date
+) -> tuple[int, int] | None:
+    """The minutes (from local midnight) a day's grid spans for resources bookable in these
+    weekly hours (`None`: at any time): from the first opening to the last closing, 07:00-21:00
+    for a resource bookable at any time; None when none is bookable that day."""
+    spans: list[tuple[int, int]] = []
+    for week in weeks:
+        if week is None:
+            spans.append(DEFAULT_HOURS)
+        else:
+            spans += [(o, c) for d, o, c in week if d == day.weekday()]
     if not spans:
         return None
     first = min(o for o, _ in spans) // SLOT_MINUTES * SLOT_MINUTES
     last = -(-max(c for _, c in spans) // SLOT_MINUTES) * SLOT_MINUTES
-    return first, last
+    return first, min(last, 24 * 60)
 
 
 def slot_times(space: Space, day: date, first: int, last: int) -> list[SlotTime]:
@@ -108,7 +115,10 @@ class Held:
     name: str
 
 
-def held_by(bookings: Sequence[Booking], *, user_id: int | None, names: bool) -> list[Held]:
+def held_by(
+    bookings: Sequence[Booking], *, user_id: int | None, names: bool, now: datetime
+) -> list[Held]:
+    """The bookings that hold a seat, named (for managers) unless they are the viewer's."""
     return [
         Held(
             b.starts_at,
@@ -117,7 +127,7 @@ def held_by(bookings: Sequence[Booking], *, user_id: int | None, names: bool) ->
             b.user.name if names and b.user_id != user_id else "",
         )
         for b in bookings
-        if b.is_active
+        if b.status_at(now) in ACTIVE_STATUSES
     ]
 
 
@@ -142,7 +152,7 @@ def make_cell(
     past = a < now
     mine = any(h.mine and overlaps(h.starts_at, h.until, a, b) for h in held)
     names = sorted({h.name for h in held if h.name and overlaps(h.starts_at, h.until, a, b)})
-    when = f"{slot.wall:%a %-d %b, %H:%M}"
+    when = f"{slot.wall:%a} {slot.wall.day} {slot.wall:%b, %H:%M}"
     if not is_open:
         return Cell(CLOSED, slot, "Closed", f"{when}: closed", seats=seats, past=past)
     bookable = can_pick and free > 0 and not past and b <= horizon_end
@@ -157,7 +167,7 @@ def make_cell(
     title = f"{when}: {label}"
     if state in (MINE, TAKEN) and names:
         title = f"{when}: {', '.join(names)}" + (" and you" if mine else "")
-    if mine and 0 < free:
+    if mine and free > 0:
         title += f" ({free} of {seats} free)" if seats > 1 else ""
     if not past and b > horizon_end:
         title += " (too far ahead to book)"
@@ -201,6 +211,9 @@ def merge(cells: list[Cell]) -> list[Cell]:
     for i, c in enumerate(out):
         if c.span > 1:
             c.title = _span_title(c, out[i + c.span - 1].slot)
+        if i and c.state == PARTIAL:
+            before = out[i - 1]
+            c.repeat = before.state == c.state and before.label == c.label
     return out
 
 
@@ -208,4 +221,4 @@ def _span_title(cell: Cell, last: SlotTime) -> str:
     start = cell.slot.wall
     end = last.wall + timedelta(minutes=SLOT_MINUTES)
     what = ", ".join(cell.names) if cell.names else cell.label
-    return f"{start:%a %-d %b}, {start:%H:%M}–{end:%H:%M}: {what}"
+    return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}{EN_DASH}{end:%H:%M}: {what}"
