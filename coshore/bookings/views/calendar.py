@@ -1,43 +1,48 @@
-"""HTML pages: the booking calendar of a space, my bookings, a space's requests queue and the
-private calendar feeds (thin: parse, call, render).
+"""HTML pages: the booking calendar of a space, by day or by week (thin: parse, call, render).
 
 The calendar's navigation swaps a partial through htmx and pushes the URL; every link and form
 also works as a full page without JavaScript. A DomainError becomes a form error or a friendly
-page with its 4xx status, never a 500.
+page with its 4xx status, never a 500. This module lists the URLs of every booking page.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from coshore.core.errors import DomainError, Invalid, NotFound
+from coshore.core.errors import DomainError
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
-from .. import ical, selectors, services
+from .. import selectors, services
 from ..errors import ResourceNotFound
-from ..models import ACTIVE_STATUSES, Booking, BookingStatus, FeedToken, Resource, SeriesMode
+from ..models import ACTIVE_STATUSES, Booking, BookingStatus, Resource, SeriesMode
 from . import calendar_grid as grid
+from .calendar_common import (
+    DAY,
+    WEEK,
+    bad_param,
+    calendar_url,
+    domain_errors,
+    is_htmx,
+    is_logged_in,
+)
+from .calendar_feeds import feed, feed_card, feed_create, feed_reset
+from .calendar_lists import approve, cancel, decline, my_bookings, space_bookings
 
-DAY, WEEK = "day", "week"
 MAX_DAYS_BACK = 366
 MAX_DAYS_AHEAD = 2 * 366
 DEFAULT_MINUTES = 60
@@ -53,58 +58,6 @@ SKIP_REASONS = {
     "booking.insufficient_credits": "not enough credits",
     "booking.not_covered": "not covered",
 }
-
-
-# --- Errors and small helpers ---------------------------------------------------------------
-
-
-def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    titles = {
-        400: "That request did not make sense",
-        401: "Please log in",
-        403: "Not allowed",
-        404: "Not found",
-        409: "That clashes with something",
-        422: "That did not work",
-    }
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {"status": status, "title": titles.get(status, "Something is off"), "error": error}
-    return render(request, "spaces/error.html", context, status=status)
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unhandled DomainErrors become a friendly page with their 4xx status."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return error_page(request, error)
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "history_restore_request", False)
-
-
-def _authenticated(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_authenticated", False))
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def _bad(message: str, code: str, param: str) -> Invalid:
-    return Invalid(message, code=code, status=400, detail={"param": param})
 
 
 def _local_range(day: date, days: int, space: Space) -> tuple[datetime, datetime]:
@@ -135,9 +88,9 @@ def parse_calendar_query(params: Any, today: date) -> CalendarQuery:
         except ValueError:
             day = None
         if day is None:
-            raise _bad("The date must look like 2026-05-04.", "calendar.invalid_date", "date")
+            raise bad_param("The date must look like 2026-05-04.", "calendar.invalid_date", "date")
         if not -MAX_DAYS_BACK <= (day - today).days <= MAX_DAYS_AHEAD:
-            raise _bad(
+            raise bad_param(
                 "The calendar shows from a year back to two years ahead.",
                 "calendar.date_out_of_range",
                 "date",
@@ -146,12 +99,14 @@ def parse_calendar_query(params: Any, today: date) -> CalendarQuery:
         day = today
     view = params.get("view") or DAY
     if view not in (DAY, WEEK):
-        raise _bad("The view is either day or week.", "calendar.invalid_view", "view")
+        raise bad_param("The view is either day or week.", "calendar.invalid_view", "view")
     raw_resource = params.get("resource") or ""
     resource_id = None
     if raw_resource:
         if not (raw_resource.isascii() and raw_resource.isdigit() and len(raw_resource) <= 18):
-            raise _bad("The resource must be a number.", "calendar.invalid_resource", "resource")
+            raise bad_param(
+                "The resource must be a number.", "calendar.invalid_resource", "resource"
+            )
         resource_id = int(raw_resource)
     raw_at = params.get("at") or ""
     at = None
@@ -161,16 +116,10 @@ def parse_calendar_query(params: Any, today: date) -> CalendarQuery:
         except ValueError:
             at = None
         if at is None:
-            raise _bad(
+            raise bad_param(
                 "The picked time must look like 2026-05-04T09:30.", "calendar.invalid_at", "at"
             )
     return CalendarQuery(day=day, view=view, resource_id=resource_id, at=at)
-
-
-def calendar_url(space: Space, **params: Any) -> str:
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    base = reverse("bookings:calendar", kwargs={"slug": space.slug})
-    return f"{base}?{urlencode(query)}" if query else base
 
 
 class BookingForm(forms.Form):
@@ -310,7 +259,7 @@ def _calendar_context(
         first_day, days, step = day, [day], 1
     start, end = _local_range(first_day, len(days), space)
     shown = [selected] if view == WEEK and selected is not None else resources
-    can_pick = _authenticated(request)
+    can_pick = is_logged_in(request)
     picked_key = f"{query.at:%Y-%m-%dT%H:%M}" if query.at else ""
     picked_resource = selected.pk if selected is not None else None
 
@@ -322,7 +271,7 @@ def _calendar_context(
 
         return href
 
-    held = _held(request, space, start, end, manages) if _authenticated(request) else {}
+    held = _held(request, space, start, end, manages) if is_logged_in(request) else {}
     weeks = [selectors.bookable_week(r) for r in shown]
     context: dict[str, Any] = {
         "space": space,
@@ -439,7 +388,7 @@ def _calendar_context(
             t.resource_id: t for t in selectors.list_feed_tokens_for_user(user=user, space=space)
         }
         context["resource_feeds"] = [
-            _feed_card(request, tokens.get(r.pk), resource=r) for r in resources
+            feed_card(request, tokens.get(r.pk), resource=r) for r in resources
         ]
     return context
 
@@ -474,7 +423,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.now().astimezone(space_zone(space)).date()
     query = parse_calendar_query(request.GET, today)
     context = _calendar_context(request, space, query)
-    return _render_calendar(request, context, partial=_is_htmx(request))
+    return _render_calendar(request, context, partial=is_htmx(request))
 
 
 @require_POST
@@ -482,7 +431,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     """Book the picked time, once or weekly. Errors show in the form, with their status."""
     space = get_space_for_user(user=request.user, slug=slug)
-    if not _authenticated(request):
+    if not is_logged_in(request):
         return redirect_to_login(calendar_url(space))
     resources = [r for r in selectors.list_resources(user=request.user, space=space) if r.is_active]
     form = BookingForm(request.POST, resources=resources)
@@ -492,7 +441,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         day = _form_day(form, today)
         query = CalendarQuery(day, view, _form_resource(form, resources), _form_at(form))
         context = _calendar_context(request, space, query, form=form)
-        return _render_calendar(request, context, status=400, partial=_is_htmx(request))
+        return _render_calendar(request, context, status=400, partial=is_htmx(request))
     resource = next(r for r in resources if r.pk == form.cleaned_data["resource"])
     resource.space = space
     local_start, local_end = form.local_times()
@@ -528,10 +477,10 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, f"{item.get('date')}: {reason}")
         context = _calendar_context(request, space, query, form=form)
         status = error.status if 400 <= error.status < 500 else 400
-        return _render_calendar(request, context, status=status, partial=_is_htmx(request))
+        return _render_calendar(request, context, status=status, partial=is_htmx(request))
     notice, items = _booked_notice(resource, booked, skipped, local_start, local_end)
     back = calendar_url(space, date=local_start.date().isoformat(), view=view, resource=resource.pk)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, notice)
         for item in items:
             messages.info(request, item)
@@ -584,289 +533,6 @@ def _booked_notice(
     return notice, items
 
 
-# --- My bookings ------------------------------------------------------------------------------
-
-
-PAST_SHOWN = 50
-
-
-def _booking_item(booking: Booking, now: datetime, *, show_person: bool = False) -> dict[str, Any]:
-    zone = space_zone(booking.resource.space)
-    start = booking.starts_at.astimezone(zone)
-    end = booking.ends_at.astimezone(zone)
-    status = booking.status_at(now)
-    return {
-        "booking": booking,
-        "space": booking.resource.space,
-        "resource": booking.resource,
-        "start": start,
-        "end": end,
-        "same_day": start.date() == end.date(),
-        "zone": str(zone),
-        "zone_abbr": start.tzname(),
-        "status": status,
-        "status_label": BookingStatus(status).label,
-        "cover": selectors.cover_text(booking),
-        "series": booking.series,
-        "cancellable": status in ACTIVE_STATUSES and booking.ends_at > now,
-        "person": booking.user.name if show_person else "",
-        "calendar_url": calendar_url(
-            booking.resource.space,
-            date=start.date().isoformat(),
-            view=WEEK,
-            resource=booking.resource_id,
-        ),
-    }
-
-
-@require_GET
-def my_bookings(request: HttpRequest) -> HttpResponse:
-    """The logged-in person's own bookings, upcoming and past, and their calendar feed."""
-    if not _authenticated(request):
-        return redirect_to_login(request.get_full_path())
-    now = timezone.now()
-    upcoming = [
-        _booking_item(b, now) for b in selectors.list_own_bookings(user=request.user, from_=now)
-    ]
-    past = [
-        _booking_item(b, now)
-        for b in selectors.list_own_bookings(
-            user=request.user, to=now, newest_first=True, limit=PAST_SHOWN + 1
-        )
-        if b.ends_at <= now
-    ]
-    token = next(
-        (
-            t
-            for t in selectors.list_feed_tokens_for_user(user=request.user)
-            if t.resource_id is None
-        ),
-        None,
-    )
-    context = {
-        "upcoming": upcoming,
-        "past": past[:PAST_SHOWN],
-        "more_past": len(past) > PAST_SHOWN,
-        "feed": _feed_card(request, token),
-    }
-    return render(request, "bookings/my_bookings.html", context)
-
-
-@require_POST
-@domain_errors
-def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """Cancel one of my bookings (or, for managers, one in their space)."""
-    if not _authenticated(request):
-        return redirect_to_login(reverse("bookings:mine"))
-    booking = selectors.get_booking_for_user(user=request.user, booking_id=booking_id)
-    default = reverse("bookings:mine")
-    error: DomainError | None = None
-    try:
-        services.cancel_booking(actor=request.user, booking=booking)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        error = exc
-    if not _is_htmx(request):
-        if error is not None:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Cancelled {booking.resource.name}.")
-        return redirect(_safe_next(request, default))
-    now = timezone.now()
-    show_person = request.POST.get("row") == "space"
-    context = {
-        "item": _booking_item(booking, now, show_person=show_person),
-        "error": error,
-        "just_cancelled": error is None,
-        "next": _safe_next(request, default),
-    }
-    template = "space_booking_row" if show_person else "booking_item"
-    status = error.status if error is not None and 400 <= error.status < 500 else 200
-    return render(request, f"bookings/partials/{template}.html", context, status=status)
-
-
-# --- A space's requests queue -----------------------------------------------------------------
-
-
-@require_GET
-@domain_errors
-def space_bookings(request: HttpRequest, slug: str) -> HttpResponse:
-    """For those who manage a space: requests waiting for an answer, and what is booked."""
-    space = get_space_for_user(user=request.user, slug=slug)
-    if not _authenticated(request):
-        return redirect_to_login(request.get_full_path())
-    if not can_manage_space(request.user, space):
-        raise DomainError(
-            "Only the space's managers see its bookings.", code="space.not_manager", status=403
-        )
-    now = timezone.now()
-    requests = [
-        _booking_item(b, now, show_person=True)
-        for b in selectors.list_space_bookings(
-            user=request.user, space=space, from_=now, statuses=[BookingStatus.REQUESTED]
-        )
-        if b.status_at(now) == BookingStatus.REQUESTED
-    ]
-    upcoming = [
-        _booking_item(b, now, show_person=True)
-        for b in selectors.list_space_bookings(
-            user=request.user,
-            space=space,
-            from_=now,
-            to=now + timedelta(days=31),
-            statuses=[BookingStatus.CONFIRMED],
-            limit=200,
-        )
-    ]
-    context = {
-        "space": space,
-        "requests": requests,
-        "upcoming": upcoming,
-        "calendar_url": calendar_url(space),
-    }
-    return render(request, "bookings/space_bookings.html", context)
-
-
-def _decide(request: HttpRequest, booking_id: int, approve: bool) -> HttpResponse:
-    if not _authenticated(request):
-        return redirect_to_login(reverse("bookings:mine"))
-    booking = selectors.get_booking_for_user(user=request.user, booking_id=booking_id)
-    space = booking.resource.space
-    default = reverse("bookings:space_bookings", kwargs={"slug": space.slug})
-    error: DomainError | None = None
-    try:
-        if approve:
-            services.approve_booking(actor=request.user, booking=booking)
-        else:
-            services.decline_booking(actor=request.user, booking=booking)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        error = exc
-    if not _is_htmx(request):
-        if error is not None:
-            messages.error(request, error.message)
-        else:
-            verb = "Approved" if approve else "Declined"
-            messages.success(request, f"{verb} the request of {booking.user.name}.")
-        return redirect(_safe_next(request, default))
-    context = {
-        "item": _booking_item(booking, timezone.now(), show_person=True),
-        "error": error,
-        "decided": None if error is not None else ("approved" if approve else "declined"),
-        "next": _safe_next(request, default),
-    }
-    status = error.status if error is not None and 400 <= error.status < 500 else 200
-    return render(request, "bookings/partials/request_row.html", context, status=status)
-
-
-@require_POST
-@domain_errors
-def approve(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """A manager confirms a booking request."""
-    return _decide(request, booking_id, approve=True)
-
-
-@require_POST
-@domain_errors
-def decline(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """A manager declines a booking request."""
-    return _decide(request, booking_id, approve=False)
-
-
-# --- Calendar feeds ---------------------------------------------------------------------------
-
-
-def _feed_card(
-    request: HttpRequest, token: FeedToken | None, *, resource: Resource | None = None
-) -> dict[str, Any]:
-    url = ""
-    if token is not None:
-        url = request.build_absolute_uri(reverse("bookings:feed", kwargs={"secret": token.secret}))
-    return {
-        "token": token,
-        "resource": resource,
-        "url": url,
-        "webcal": url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1),
-        "id": f"feed-{resource.pk}" if resource is not None else "feed-mine",
-    }
-
-
-def _feed_resource(request: HttpRequest) -> Resource | None:
-    raw = request.POST.get("resource") or ""
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise _bad("The resource must be a number.", "calendar.invalid_resource", "resource")
-    return selectors.get_resource_for_user(user=request.user, resource_id=int(raw))
-
-
-def _feed_action(request: HttpRequest, reset: bool) -> HttpResponse:
-    if not _authenticated(request):
-        return redirect_to_login(reverse("bookings:mine"))
-    resource = _feed_resource(request)
-    if reset:
-        token = services.reset_feed_token(actor=request.user, resource=resource)
-    else:
-        token, _ = services.get_or_create_feed_token(actor=request.user, resource=resource)
-    default = reverse("bookings:mine")
-    if not _is_htmx(request):
-        messages.success(
-            request,
-            "New calendar link made: the old one no longer works."
-            if reset
-            else "Your calendar link is ready.",
-        )
-        return redirect(_safe_next(request, default))
-    context = {
-        "feed": _feed_card(request, token, resource=resource),
-        "just_reset": reset,
-        "next": _safe_next(request, default),
-    }
-    return render(request, "bookings/partials/feed_card.html", context)
-
-
-@require_POST
-@domain_errors
-def feed_create(request: HttpRequest) -> HttpResponse:
-    """Make (or show again) the secret link of a calendar feed."""
-    return _feed_action(request, reset=False)
-
-
-@require_POST
-@domain_errors
-def feed_reset(request: HttpRequest) -> HttpResponse:
-    """Replace the secret link of a calendar feed; the old link stops working."""
-    return _feed_action(request, reset=True)
-
-
-@require_GET
-def feed(request: HttpRequest, secret: str) -> HttpResponse:
-    """The iCalendar file behind a secret link (no login: the secret is the key)."""
-    try:
-        token = selectors.get_feed_token(secret=secret)
-    except NotFound:
-        return HttpResponseNotFound("Not found.\n", content_type="text/plain; charset=utf-8")
-    now = timezone.now()
-    if token.resource is None:
-        name = f"{settings.SITE_NAME}: my bookings"
-        page = reverse("bookings:mine")
-        zones = [ZoneInfo("UTC")]
-    else:
-        resource = token.resource
-        name = f"{resource.name} — {resource.space.name}"
-        page = calendar_url(resource.space, view=WEEK, resource=resource.pk)
-        zones = [space_zone(resource.space)]
-    events = selectors.feed_events(token=token, url=request.build_absolute_uri(page), now=now)
-    body = ical.render_calendar(name=name, events=events, stamp=now, zones=zones)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="bookings.ics"'
-    response["Cache-Control"] = "private, no-cache"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 urlpatterns = [
     path("spaces/<slug:slug>/book/", calendar, name="calendar"),
     path("spaces/<slug:slug>/book/new/", book, name="book"),
@@ -877,5 +543,5 @@ urlpatterns = [
     path("bookings/<int:booking_id>/decline/", decline, name="decline"),
     path("bookings/calendar-feed/", feed_create, name="feed_create"),
     path("bookings/calendar-feed/reset/", feed_reset, name="feed_reset"),
-    re_path(r"^calendars/(?P<secret>[A-Za-z0-9_-]{1,100})\.ics$", feed, name="feed"),
+    re_path(r"^calendars/(?P<secret>[^/]{1,200})\.ics$", feed, name="feed"),
 ]
