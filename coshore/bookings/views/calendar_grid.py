@@ -144,7 +144,14 @@ def make_cell(
 ) -> Cell:
     """The state of one resource over one cell."""
     if slot.starts_at is None or slot.ends_at is None:
-        return Cell(GAP, slot, "", "Skipped by the clock change", seats=seats)
+        skipped = "Skipped by the clock change"
+        return Cell(
+            GAP,
+            slot,
+            skipped,
+            f"{slot.wall:%a} {slot.wall.day} {slot.wall:%b, %H:%M}: {skipped}",
+            seats=seats,
+        )
     a, b = slot.starts_at, slot.ends_at
     parts = [s for s in availability if overlaps(s.starts_at, s.ends_at, a, b)]
     is_open = bool(parts) and all(s.is_open for s in parts)
