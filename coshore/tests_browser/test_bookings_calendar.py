@@ -24,7 +24,7 @@ from coshore.bookings.tests.factories import BookingFactory, ResourceFactory
 from coshore.spaces.models import SpaceRoleKind
 from coshore.spaces.tests.factories import SpaceFactory, SpaceRoleFactory
 
-from .conftest import log_in, screenshot
+from .conftest import PageErrors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +125,7 @@ def _no_horizontal_scroll(page: Page) -> None:
 
 
 def test_member_books_a_room_next_week_and_cancels_it(
-    page: Page, live_server: Any, ruche: Ruche
+    page: Page, live_server: Any, ruche: Ruche, page_errors: PageErrors
 ) -> None:
     log_in(page, live_server, ruche.member)
     tuesday = ruche.next_monday + timedelta(days=1)
@@ -208,6 +208,7 @@ def test_member_books_a_room_next_week_and_cancels_it(
     expect(page.locator(f".cal-week td[data-slot='{slot}']")).to_have_attribute(
         "data-state", "free"
     )
+    assert page_errors.take() == []  # no JavaScript error and no console error all along
 
 
 def test_day_view_shows_every_resource_and_the_manager_sees_who_booked(

@@ -378,6 +378,7 @@ def test_bad_form_input_is_a_400_with_the_form_again(
         r = c.post(BOOK_URL, data)
         assert r.status_code == 400, data
         assert "cal-toolbar" in r.content.decode()
+        assert 'role="dialog"' in r.content.decode() and 'class="error' in r.content.decode()
     assert Booking.objects.count() == 0
 
 
@@ -579,14 +580,28 @@ def test_managers_get_resource_feed_links_on_the_calendar(
 # --- the space profile and the navigation ---------------------------------------------------------
 
 
-def test_space_profile_lists_what_can_be_booked(client: Client, desk: Any, space: Any) -> None:
+def test_space_profile_lists_what_can_be_booked(
+    client: Client, client_for: Any, manager: Any, desk: Any, space: Any
+) -> None:
     ResourceFactory(space=space, name="Broken desk", is_active=False)
-    body = client.get("/spaces/la-ruche/").content.decode()
+    profile = client.get("/spaces/la-ruche/").content.decode()
+    # the profile holds a placeholder (with a link that works without JavaScript) that htmx
+    # replaces with the card, so the profile itself costs no query more
+    assert 'id="book"' in profile and 'hx-get="/spaces/la-ruche/book/resources/"' in profile
+    assert 'href="/spaces/la-ruche/book/"' in profile
+    card = client.get("/spaces/la-ruche/book/resources/", **HTMX)
+    assert card.status_code == 200
+    body = card.content.decode()
     assert 'id="book"' in body and "Desk by the window" in body
     assert f"/spaces/la-ruche/book/?view=week&amp;resource={desk.pk}" in body
     assert "Broken desk" not in body
     SpaceFactory(slug="nothing-here")
-    assert 'id="book"' not in client.get("/spaces/nothing-here/").content.decode()
+    empty = client.get("/spaces/nothing-here/book/resources/", **HTMX)
+    assert (empty.status_code, empty.content) == (200, b"")
+    assert client.get("/spaces/nowhere/book/resources/").status_code == 404
+    SpaceRoleFactory(space=SpaceFactory(slug="mine-empty"), user=manager, role="manager")
+    hint = client_for(manager).get("/spaces/mine-empty/book/resources/").content.decode()
+    assert "Nothing can be booked online here yet" in hint
 
 
 def test_my_bookings_is_in_the_navigation_for_people_logged_in(

@@ -381,7 +381,11 @@ def _calendar_context(
         field.choices = [(r.pk, r.name) for r in resources]
     context["form"] = form
     context["picked"] = query.at
-    context["picked_resource"] = selected if query.at else None
+    # The sheet shows for a picked cell, and for a form sent back with its errors.
+    if form is not None and form.is_bound:
+        context["picked_resource"] = selected or (resources[0] if resources else None)
+    else:
+        context["picked_resource"] = selected if query.at else None
     context["close_url"] = context["self_url"]
     if manages:
         tokens = {
@@ -533,8 +537,24 @@ def _booked_notice(
     return notice, items
 
 
+@require_GET
+@domain_errors
+def book_section(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Book card of a space's profile, fetched by htmx once the profile is shown (so the
+    profile itself costs no query more): its active resources, each linking into the
+    calendar. Empty when there is nothing to book, except for the space's managers."""
+    space = get_space_for_user(user=request.user, slug=slug)
+    resources = [r for r in selectors.list_resources(user=request.user, space=space) if r.is_active]
+    manages = can_manage_space(request.user, space)
+    if not resources and not manages:
+        return HttpResponse("")
+    context = {"space": space, "resources": resources, "can_manage": manages}
+    return render(request, "bookings/partials/book_section.html", context)
+
+
 urlpatterns = [
     path("spaces/<slug:slug>/book/", calendar, name="calendar"),
+    path("spaces/<slug:slug>/book/resources/", book_section, name="book_section"),
     path("spaces/<slug:slug>/book/new/", book, name="book"),
     path("spaces/<slug:slug>/bookings/", space_bookings, name="space_bookings"),
     path("bookings/", my_bookings, name="mine"),
