@@ -134,6 +134,8 @@ def test_member_books_a_room_next_week_and_cancels_it(
     page.goto(live_server.url + "/spaces/la-ruche/")
     book = page.get_by_role("region", name="Book", exact=True)
     expect(book).to_contain_text("Salle Ada Lovelace")
+    book.scroll_into_view_if_needed()
+    screenshot(page, "bookings-space-profile", full_page=False)
     book.get_by_role("link", name="Book Salle Ada Lovelace").click()
     expect(page.get_by_role("heading", name="Book at La Ruche Bastille")).to_be_visible()
     expect(page.locator(".segmented [aria-current=page]")).to_have_text("Week")
@@ -247,6 +249,9 @@ def test_day_view_shows_every_resource_and_the_manager_sees_who_booked(
     screenshot(page, "bookings-requests-desktop")
     request.get_by_role("button", name=re.compile("^Approve")).click()
     expect(request.locator(".status-badge")).to_have_text("Confirmed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_horizontal_scroll(page)
+    screenshot(page, "bookings-requests-mobile")
 
 
 def test_calendar_and_my_bookings_fit_a_phone(
