@@ -115,16 +115,18 @@ def feed_events(*, token: FeedToken, url: str = "", now: datetime | None = None)
     else:
         qs = qs.filter(resource=token.resource).select_related("user")
     bookings = qs.order_by("starts_at", "id")[:MAX_FEED_EVENTS]
-    return [_event(b, show_person=token.resource is not None, url=url) for b in bookings]
+    show_person = token.resource is not None
+    return [_event(b, show_person=show_person, url=url, now=now) for b in bookings]
 
 
-def _event(booking: Booking, *, show_person: bool, url: str) -> FeedEvent:
+def _event(booking: Booking, *, show_person: bool, url: str, now: datetime) -> FeedEvent:
     resource = booking.resource
     space = resource.space
+    status = BookingStatus(booking.status_at(now))
     lines = []
     if show_person:
         lines.append(f"Booked by {booking.user.name}.")
-    lines.append(_STATUS_TEXT.get(BookingStatus(booking.status), booking.status))
+    lines.append(_STATUS_TEXT.get(status, status))
     cover = cover_text(booking)
     if cover:
         lines.append(f"Covered by: {cover}.")
@@ -137,18 +139,18 @@ def _event(booking: Booking, *, show_person: bool, url: str) -> FeedEvent:
         summary=f"{resource.name} — {space.name}",
         location=", ".join(p for p in (space.name, space.address) if p),
         description="\n".join(lines),
-        status=_ICAL_STATUS.get(BookingStatus(booking.status), "CANCELLED"),
-        sequence=_sequence(booking),
+        status=_ICAL_STATUS.get(status, "CANCELLED"),
+        sequence=_sequence(booking, status),
         created=booking.created_at,
         last_modified=max(changed),
         url=url,
     )
 
 
-def _sequence(booking: Booking) -> int:
+def _sequence(booking: Booking, status: str) -> int:
     """Grows with every change a calendar must show: a decision, then an ending."""
     decided = 1 if booking.decided_at is not None else 0
-    ended = 1 if booking.status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED) else 0
+    ended = 1 if status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED) else 0
     return decided + ended
 
 

@@ -281,6 +281,29 @@ def test_my_feed_holds_my_bookings_with_their_times_in_the_space_zone(
     ]
 
 
+def test_a_request_past_its_expiry_reads_as_cancelled(
+    member: Any, manager: Any, desk: Any, client: Client
+) -> None:
+    waiting = book(desk, member, next_monday(10), status=BookingStatus.REQUESTED)
+    lapsed = book(
+        desk,
+        member,
+        next_monday(12),
+        status=BookingStatus.REQUESTED,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    approved = book(desk, member, next_monday(14), decided_at=timezone.now(), decided_by=manager)
+    token, _ = services.get_or_create_feed_token(actor=member)
+    events, _ = parse_both(fetch(client, token))
+    assert str(events[uid(waiting)]["STATUS"]) == "TENTATIVE"
+    assert str(events[uid(lapsed)]["STATUS"]) == "CANCELLED"
+    assert "Expired" in str(events[uid(lapsed)]["DESCRIPTION"])
+    assert (int(events[uid(approved)]["SEQUENCE"]), str(events[uid(approved)]["STATUS"])) == (
+        1,
+        "CONFIRMED",
+    )
+
+
 def test_the_feed_covers_thirty_days_back_to_a_year_ahead(
     member: Any, client: Client, space: Any
 ) -> None:
