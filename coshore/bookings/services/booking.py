@@ -520,17 +520,18 @@ def _insert_booking(
         seat = choose_seat(seats=resource.seats, taken=taken, start=start, end=blocked_until)
     if seat is None:
         raise _slot_taken(resource, start, end)
+    # No savepoint of its own: on a lost race the exclusion violation propagates out of the
+    # caller's transaction, which rolls the whole attempt back before it is retried.
     try:
-        with transaction.atomic():
-            return Booking.objects.create(
-                resource=resource,
-                user=actor,
-                seat=seat,
-                starts_at=start,
-                ends_at=end,
-                blocked_until=blocked_until,
-                **fields,
-            )
+        return Booking.objects.create(
+            resource=resource,
+            user=actor,
+            seat=seat,
+            starts_at=start,
+            ends_at=end,
+            blocked_until=blocked_until,
+            **fields,
+        )
     except IntegrityError as exc:
         if "booking_no_overlap" in str(exc):
             raise _SeatLost(seat) from exc
