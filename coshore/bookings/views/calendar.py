@@ -214,13 +214,14 @@ def _held(
             for b in selectors.list_own_bookings(user=user, from_=start, to=end)
             if b.resource.space_id == space.pk
         ]
-    uid = getattr(user, "pk", None)
-    out: dict[int, list[grid.Held]] = {}
+    by_resource: dict[int, list[Booking]] = {}
     for b in bookings:
-        out.setdefault(b.resource_id, []).extend(
-            grid.held_by([b], user_id=uid, names=manages, now=now)
-        )
-    return out
+        by_resource.setdefault(b.resource_id, []).append(b)
+    uid = getattr(user, "pk", None)
+    return {
+        rid: grid.held_by(items, user_id=uid, names=manages, now=now)
+        for rid, items in by_resource.items()
+    }
 
 
 def _calendar_context(
