@@ -65,3 +65,23 @@ class AccountNotFound(NotFound):
 
 class TrainingNotFound(NotFound):
     code = "training.not_found"
+
+
+class CannotCheckIn(Forbidden):
+    code = "checkin.not_allowed"
+
+
+class CannotManagePresence(Forbidden):
+    code = "checkin.not_manager"
+
+
+class AlreadyCheckedIn(Conflict):
+    code = "checkin.already_in"
+
+
+class NotCheckedIn(Conflict):
+    code = "checkin.not_in"
+
+
+class InvalidCheckIn(Invalid):
+    code = "checkin.invalid"
