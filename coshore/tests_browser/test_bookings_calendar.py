@@ -180,7 +180,7 @@ def test_member_books_a_room_next_week_and_cancels_it(
     assert booking.ends_at == _at(tuesday, 11, 30)
 
     # My bookings lists it, with its local time and zone.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My bookings").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Bookings").click()
     expect(page.get_by_role("heading", name="My bookings", exact=True)).to_be_visible()
     item = page.locator(f"#booking-{booking.pk}")
     expect(item).to_contain_text("Salle Ada Lovelace")

@@ -135,7 +135,7 @@ def test_visitor_buys_a_day_pass_and_books_a_desk_with_it(
     expect(page).to_have_url(pass_url)
     page.get_by_role("button", name="Book a desk for that day").click()
     expect(page.get_by_role("status")).to_contain_text("Open space is yours on")
-    expect(page.locator("#pass-bookings")).to_contain_text("08:30 to 19:00")
+    expect(page.locator("#pass-bookings")).to_contain_text("09:00 to 18:00")
     expect(page.locator("#pass-bookings")).to_contain_text("Confirmed")
     expect(page.get_by_role("button", name="Book a desk for that day")).to_have_count(0)
     screenshot(page, "day-pass-booked")
