@@ -149,8 +149,8 @@ def test_visitor_buys_a_day_pass_and_books_a_desk_with_it(
         "Open space",
         "day_pass",
     )
-    assert booking.starts_at == datetime.combine(tomorrow, time(8, 30), tzinfo=PARIS)
-    assert booking.ends_at == datetime.combine(tomorrow, time(19), tzinfo=PARIS)
+    assert booking.starts_at == datetime.combine(tomorrow, time(9), tzinfo=PARIS)
+    assert booking.ends_at == datetime.combine(tomorrow, time(18), tzinfo=PARIS)
     assert not SpaceRole.objects.filter(user=shop.visitor).exists()
 
 
