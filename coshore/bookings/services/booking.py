@@ -22,7 +22,7 @@ from coshore.memberships import services as membership_services
 from coshore.memberships.errors import InsufficientCredits
 from coshore.spaces.models import HoursStatus, Space
 from coshore.spaces.rules import decode_weekly
-from coshore.spaces.selectors import can_manage_space, is_space_member, space_zone
+from coshore.spaces.selectors import can_manage_space, space_standing, space_zone
 
 from ..errors import (
     CannotDecide,
@@ -224,7 +224,8 @@ def _entitlements(
 ) -> Entitlements:
     """What `actor` holds in the resource's space for [start, end)."""
     space = resource.space
-    if can_manage_space(actor, space):
+    standing = space_standing(actor, space)
+    if standing.manages:
         return Entitlements(is_manager=True)
     if network_pass:
         return Entitlements(network_pass=True)
@@ -235,7 +236,7 @@ def _entitlements(
     plan = membership.plan if membership is not None else None
     plan_ids = {plan.pk} if plan is not None else set()
     unlimited = bool(plan is not None and plan.unlimited_desk)
-    belongs = membership is not None or is_space_member(actor, space)
+    belongs = membership is not None or standing.belongs
     day_pass = None
     if one_day and (allowed or not belongs or (resource.kind in DESK_KINDS and not unlimited)):
         day_pass = membership_selectors.get_day_pass(user=actor, space=space, day=day)
