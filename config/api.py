@@ -10,6 +10,7 @@ from coshore.accounts.auth import AUTH_OPTIONAL
 from coshore.bookings.api import router as bookings_router
 from coshore.core.api import StrictJsonParser, install_error_handlers
 from coshore.memberships.api import router as memberships_router
+from coshore.passes.api import router as passes_router
 from coshore.skills.api import router as skills_router
 from coshore.spaces.api import router as spaces_router
 
@@ -43,3 +44,4 @@ api.add_router("", spaces_router)
 api.add_router("", skills_router)
 api.add_router("", memberships_router)
 api.add_router("", bookings_router)
+api.add_router("", passes_router)

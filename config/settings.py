@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "coshore.activity",
     "coshore.memberships",
     "coshore.bookings",
+    "coshore.passes",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("accounts/", include("coshore.accounts.urls")),
     path("", include("coshore.bookings.urls")),
+    path("", include("coshore.memberships.urls")),
+    path("", include("coshore.passes.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -65,3 +65,29 @@ class AccountNotFound(NotFound):
 
 class TrainingNotFound(NotFound):
     code = "training.not_found"
+
+
+class CannotCheckIn(Forbidden):
+    code = "checkin.not_allowed"
+
+
+class CannotManagePresence(Forbidden):
+    code = "checkin.not_manager"
+
+
+class AlreadyCheckedIn(Conflict):
+    code = "checkin.already_in"
+
+
+class NotCheckedIn(Conflict):
+    code = "checkin.not_in"
+
+
+class InvalidCheckIn(Invalid):
+    code = "checkin.invalid"
+
+
+class DeskUnavailable(Conflict):
+    """No desk can be booked for a whole day (closed, too late, none free)."""
+
+    code = "booking.no_free_desk"

@@ -237,3 +237,29 @@ def choose_cover(pricing: Pricing, held: Entitlements) -> Charge | str:
 def refund_due(*, now: datetime, starts_at: datetime, free_cancel_hours: int) -> bool:
     """Cancelling at least `free_cancel_hours` before the start gives everything back."""
     return now <= starts_at - timedelta(hours=free_cancel_hours)
+
+
+# --- A desk for a whole day (day passes, network-pass visits) ---------------------------------
+
+WORKDAY = (9 * 60, 18 * 60)
+
+
+def desk_day_window(
+    intervals: Sequence[WeeklyInterval], weekday: int, *, hours_known: bool
+) -> tuple[int, int] | None:
+    """The local minutes a desk is booked for on a whole-day visit to a space, or None when it
+    is closed on `weekday`.
+
+    The working day (09:00-18:00) clipped to the space's longest opening of that weekday; a
+    space open only outside the working day gets its longest opening. Unknown hours: the
+    working day.
+    """
+    if not hours_known:
+        return WORKDAY
+    spans = sorted((o, c) for d, o, c in intervals if d == weekday and c > o)
+    if not spans:
+        return None
+    clipped = [(max(o, WORKDAY[0]), min(c, WORKDAY[1])) for o, c in spans]
+    clipped = [(o, c) for o, c in clipped if c > o]
+    candidates = clipped or spans
+    return max(candidates, key=lambda span: (span[1] - span[0], -span[0]))

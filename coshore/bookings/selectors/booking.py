@@ -27,6 +27,7 @@ __all__ = [
     "bookable_week",
     "get_booking_for_user",
     "get_resource_for_user",
+    "is_booking_active",
     "list_bookings_for_user",
     "list_resources",
     "list_trainings",
@@ -124,6 +125,14 @@ def list_bookings_for_user(
     if to is not None:
         qs = qs.filter(starts_at__lt=to)
     return qs.order_by("starts_at", "id")[:MAX_LIST]
+
+
+def is_booking_active(*, booking_id: int) -> bool:
+    """Whether a booking still holds its seat (requested or confirmed). For services of other
+    apps that keep a booking's id, such as an accepted network pass."""
+    return _valid_id(booking_id) and (
+        Booking.objects.filter(pk=booking_id, status__in=ACTIVE_STATUSES).exists()
+    )
 
 
 def list_trainings(*, user: Any, resource: Resource) -> QuerySet[Training]:

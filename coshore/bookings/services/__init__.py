@@ -6,5 +6,6 @@ One module per topic; this package re-exports their public functions so callers 
 
 from .booking import *  # noqa: F403
 from .checkins import *  # noqa: F403
+from .desks import *  # noqa: F403
 from .feeds import *  # noqa: F403
 from .resources import *  # noqa: F403

@@ -22,7 +22,7 @@ from coshore.memberships import services as membership_services
 from coshore.memberships.errors import InsufficientCredits
 from coshore.spaces.models import HoursStatus, Space
 from coshore.spaces.rules import decode_weekly
-from coshore.spaces.selectors import can_manage_space, is_space_member, space_zone
+from coshore.spaces.selectors import can_manage_space, space_standing, space_zone
 
 from ..errors import (
     CannotDecide,
@@ -224,7 +224,8 @@ def _entitlements(
 ) -> Entitlements:
     """What `actor` holds in the resource's space for [start, end)."""
     space = resource.space
-    if can_manage_space(actor, space):
+    standing = space_standing(actor, space)
+    if standing.manages:
         return Entitlements(is_manager=True)
     if network_pass:
         return Entitlements(network_pass=True)
@@ -235,7 +236,7 @@ def _entitlements(
     plan = membership.plan if membership is not None else None
     plan_ids = {plan.pk} if plan is not None else set()
     unlimited = bool(plan is not None and plan.unlimited_desk)
-    belongs = membership is not None or is_space_member(actor, space)
+    belongs = membership is not None or standing.belongs
     day_pass = None
     if one_day and (allowed or not belongs or (resource.kind in DESK_KINDS and not unlimited)):
         day_pass = membership_selectors.get_day_pass(user=actor, space=space, day=day)
@@ -368,7 +369,11 @@ def _book(
         expire_requests(resource=resource)
     blocked_until = end + timedelta(minutes=resource.buffer_minutes)
     now = timezone.now()
-    requested = resource.requires_approval and charge.cover != Cover.MANAGER
+    # A manager's own booking needs no approval, nor does a visit the host already accepted.
+    requested = resource.requires_approval and charge.cover not in (
+        Cover.MANAGER,
+        Cover.NETWORK_PASS,
+    )
     fields = {
         "status": BookingStatus.REQUESTED if requested else BookingStatus.CONFIRMED,
         "expires_at": min(now + REQUEST_TTL, start) if requested else None,
@@ -520,17 +525,18 @@ def _insert_booking(
         seat = choose_seat(seats=resource.seats, taken=taken, start=start, end=blocked_until)
     if seat is None:
         raise _slot_taken(resource, start, end)
+    # No savepoint of its own: on a lost race the exclusion violation propagates out of the
+    # caller's transaction, which rolls the whole attempt back before it is retried.
     try:
-        with transaction.atomic():
-            return Booking.objects.create(
-                resource=resource,
-                user=actor,
-                seat=seat,
-                starts_at=start,
-                ends_at=end,
-                blocked_until=blocked_until,
-                **fields,
-            )
+        return Booking.objects.create(
+            resource=resource,
+            user=actor,
+            seat=seat,
+            starts_at=start,
+            ends_at=end,
+            blocked_until=blocked_until,
+            **fields,
+        )
     except IntegrityError as exc:
         if "booking_no_overlap" in str(exc):
             raise _SeatLost(seat) from exc

@@ -23,6 +23,7 @@ from coshore.accounts.models import (
     User,
 )
 from coshore.activity.services import record_activity
+from coshore.passes.demo import load_pass_demo
 from coshore.skills.models import Occupation, Skill
 from coshore.spaces.models import Network, NetworkRole, NetworkSpace, Space, SpaceRole
 
@@ -163,6 +164,7 @@ class Command(BaseCommand):
             + ", ".join(f"{value} {name}" for name, value in counts.items())
             + " created"
         )
+        load_pass_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
