@@ -165,14 +165,20 @@ def gunicorn(
     workers: int,
     log: Path,
     ready_path: str = "/api/v1/ping",
+    worker_class: str = "sync",
+    threads: int = 1,
     extra: tuple[str, ...] = (),
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn serving config.wsgi:application on 127.0.0.1:`port`, stopped on exit."""
+    """gunicorn serving config.wsgi:application on 127.0.0.1:`port`, stopped on exit.
+
+    `sync` workers serve one request at a time and close the connection after it; `gthread`
+    workers serve `threads` requests at once and keep connections alive."""
     from loadgen import get
 
     cmd = [
         str(VENV_BIN / "gunicorn"), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", worker_class, "--threads", str(threads),
         "--backlog", "2048", "--timeout", "60", "--log-level", "warning", *extra,
     ]  # fmt: skip
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -226,6 +232,27 @@ def cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total / tick
+
+
+def cpu_seconds_exact(pids: list[int]) -> float:
+    """CPU time of these processes' live threads so far, in seconds, to the nanosecond (the
+    first field of /proc/<pid>/task/<tid>/schedstat; falls back to `cpu_seconds`).
+    /proc/<pid>/stat counts whole clock ticks (10 ms), which undercounts many processes that
+    each run for a few milliseconds."""
+    total = 0
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())  # every thread of the process
+        except FileNotFoundError:
+            continue  # the process has gone
+        for task in tasks:
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except FileNotFoundError:
+                continue  # the thread has gone
+            except (OSError, IndexError, ValueError):
+                return cpu_seconds(pids)
+    return total / 1e9
 
 
 def machine_busy_seconds() -> float:

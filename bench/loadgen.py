@@ -21,6 +21,7 @@ import contextlib
 import errno
 import json
 import multiprocessing as mp
+import re
 import resource
 import selectors
 import socket
@@ -384,3 +385,191 @@ def items_nonempty(body: bytes) -> bool:
 
 def ok_true(body: bytes) -> bool:
     return body.replace(b" ", b"") == b'{"ok":true}'
+
+
+# --- Request streams: each connection sends its own list of requests, once ------------------
+
+
+@dataclass
+class StreamResult:
+    """What `run_streams` saw. `errors` counts transport failures only (connection refused or
+    reset, timeouts, malformed responses); every HTTP status is in `statuses`, and the `code`
+    of each non-2xx JSON error body in `codes`."""
+
+    requests: int = 0
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    error_samples: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    latencies_us: array = field(default_factory=lambda: array("I"))
+    client_cpu_s: float = 0.0
+    connections_opened: int = 0
+    unsent: int = 0  # requests of the streams still unsent when the time cap struck
+    unanswered: int = 0  # sent, but the time cap struck before their response
+
+    def percentile_ms(self, p: float) -> float:
+        return RunResult(name="", latencies_us=self.latencies_us).percentile_ms(p)
+
+
+_CODE_RE = re.compile(rb'"code"\s*:\s*"([^"]{1,80})"')
+
+
+def post_request(
+    host: str, port: int, path: str, body: bytes, headers: dict[str, str] | None = None
+) -> bytes:
+    """The raw bytes of one HTTP/1.1 POST of a JSON body (keep-alive)."""
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"User-Agent: coshore-bench\r\n{extra}\r\n"
+    ).encode("ascii") + body
+
+
+def run_streams(
+    host: str, port: int, streams: Sequence[Sequence[bytes]], *, max_seconds: float
+) -> StreamResult:
+    """Send each stream's requests in order over its own connection, one at a time.
+
+    Connection k sends streams[k][0], reads the whole response, sends streams[k][1], and so
+    on until its stream is done, reusing the connection while the server keeps it open. A
+    request that fails in transport is counted in `errors` and never sent again (it may have
+    taken effect). Bounded by `max_seconds` (capped at MAX_DURATION_S); `elapsed_s` runs
+    from the start until the last response.
+    """
+    max_seconds = min(float(max_seconds), MAX_DURATION_S)
+    res = StreamResult()
+    lat = res.latencies_us
+    sel = selectors.DefaultSelector()
+    addr = (host, port)
+    mono = time.monotonic
+    EV_R, EV_W = selectors.EVENT_READ, selectors.EVENT_WRITE
+    conns = [_Conn(k) for k in range(len(streams))]
+    pos = [0] * len(streams)
+    last_done = 0.0
+
+    def drop(c: _Conn) -> None:
+        if c.sock is not None:
+            with contextlib.suppress(KeyError, ValueError):
+                sel.unregister(c.sock)
+            c.sock.close()
+            c.sock = None
+
+    def begin(c: _Conn, now: float) -> bool:
+        """Send the connection's next request; False when its stream is done or time is up."""
+        stream = streams[c.i]
+        if pos[c.i] >= len(stream) or now >= deadline:
+            drop(c)
+            return False
+        c.raw = stream[pos[c.i]]
+        pos[c.i] += 1
+        c.t0 = now
+        c.buf.clear()
+        c.hdr_end = -1
+        if c.sock is None:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            res.connections_opened += 1
+            c.sock = s
+            c.sent = False
+            err = s.connect_ex(addr)
+            if err not in (0, errno.EINPROGRESS):
+                raise OSError(err, f"connect: {errno.errorcode.get(err, err)}")
+            sel.register(s, EV_W, c)
+        else:
+            c.sock.send(c.raw)
+            c.sent = True
+        return True
+
+    def fail(c: _Conn, why: str, now: float) -> bool:
+        """Count the failed request and go on with the connection's next one."""
+        while True:
+            res.errors += 1
+            if len(res.error_samples) < 5:
+                res.error_samples.append(why[:300])
+            drop(c)
+            try:
+                return begin(c, now)
+            except OSError as exc:
+                why = f"{type(exc).__name__}: {exc}"
+
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    start = mono()
+    deadline = start + max_seconds
+    active = 0
+    for c in conns:
+        try:
+            active += begin(c, start)
+        except OSError as exc:
+            active += fail(c, str(exc), start)
+    next_sweep = start + 0.25
+    while active:
+        now = mono()
+        if now >= deadline:
+            break
+        for key, _ev in sel.select(min(0.25, deadline - now)):
+            c = key.data
+            s = c.sock
+            try:
+                if not c.sent:
+                    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                    if err:
+                        raise OSError(err, f"connect: {errno.errorcode.get(err, err)}")
+                    s.send(c.raw)
+                    c.sent = True
+                    sel.modify(s, EV_R, c)
+                    continue
+                data = s.recv(262144)
+                if data:
+                    c.buf += data
+                if c.hdr_end < 0:
+                    h = c.buf.find(b"\r\n\r\n")
+                    if h < 0:
+                        if not data:
+                            raise ConnectionError("connection closed before the response head")
+                        continue
+                    c.hdr_end = h
+                    _parse_head(c)
+                got = len(c.buf) - c.hdr_end - 4
+                if c.body_len >= 0:
+                    if got < c.body_len:
+                        if not data:
+                            raise ConnectionError("connection closed inside the body")
+                        continue
+                elif data:
+                    continue
+                t1 = mono()
+                last_done = t1
+                res.requests += 1
+                lat.append(min(int((t1 - c.t0) * 1_000_000), 0xFFFFFFFF))
+                st = c.status
+                res.statuses[st] = res.statuses.get(st, 0) + 1
+                if not 200 <= st < 300:
+                    body = bytes(c.buf[c.hdr_end + 4 :])
+                    m = _CODE_RE.search(body)
+                    code = m.group(1).decode("ascii", "replace") if m else f"HTTP {st}"
+                    res.codes[code] = res.codes.get(code, 0) + 1
+                    if st >= 500 and len(res.error_samples) < 5:
+                        res.error_samples.append(f"HTTP {st}: {body[:200]!r}")
+                if c.close_after or not data:
+                    drop(c)
+                active -= 1 - begin(c, t1)
+            except (OSError, ValueError, IndexError) as exc:
+                active -= 1 - fail(c, f"{type(exc).__name__}: {exc}", mono())
+        now = mono()
+        if now >= next_sweep:
+            next_sweep = now + 0.25
+            for c in conns:
+                if c.sock is not None and now - c.t0 > RESPONSE_TIMEOUT_S:
+                    active -= 1 - fail(c, f"timeout after {RESPONSE_TIMEOUT_S:.0f} s", now)
+    res.unanswered = sum(c.sock is not None for c in conns)
+    for c in conns:
+        drop(c)
+    sel.close()
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    res.unsent = sum(len(s) - p for s, p in zip(streams, pos, strict=True))
+    res.elapsed_s = (last_done or mono()) - start
+    res.client_cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    return res

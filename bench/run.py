@@ -21,6 +21,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, list[str]] = {
     "spaces_search": ["spaces_search.py", "--spaces", "50000", "--duration", "10",
                       "--concurrency", "16"],
+    # PostgreSQL only: with --db sqlite, or no server under --db auto, it says so and passes.
+    "bookings": ["bookings.py", "--clients", "32", "--duration", "15", "--rounds", "3"],
 }  # fmt: skip
 PER_BENCHMARK_TIMEOUT_S = 900
 
