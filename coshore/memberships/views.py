@@ -31,6 +31,7 @@ from coshore.bookings import services as booking_services
 from coshore.bookings.errors import DeskUnavailable
 from coshore.bookings.models import Booking
 from coshore.core.errors import Conflict, DomainError, Forbidden, NotFound
+from coshore.core.pages import error_page as _error_page
 from coshore.spaces.models import HoursStatus, Space
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
@@ -39,16 +40,9 @@ from .forms import AddMemberForm, CreditPackForm, DayPassForm, PlanForm, add_dom
 from .models import CreditEntry, DayPass, Payment, PaymentStatus, Plan, PlanKind
 from .rules import DAY_PASS_HORIZON_DAYS
 
-_TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "That clashes"}
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 # When a space's hours are unknown, a desk for a day pass is booked for these local hours.
-
-
-def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {"status": status, "title": _TITLES.get(status, "That did not work"), "error": error}
-    return render(request, "spaces/error.html", context, status=status)
 
 
 def money(amount: Decimal, currency: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coshore.core.errors import DomainError, NotFound
+from coshore.core.pages import error_page
 from coshore.spaces.models import Network, Space
 from coshore.spaces.selectors import (
     can_operate_network,
@@ -35,25 +36,6 @@ from .forms import BlackoutForm, PassRequestForm, TermsForm
 from .models import PassRequest, PassStatus, PassTerms
 from .rules import month_bounds, parse_month
 from .tokens import MAX_TOKEN_CHARS
-
-ERROR_TITLES = {
-    400: "That request did not make sense",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    409: "That clashes with something",
-    422: "That did not work",
-}
-
-
-def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {
-        "status": status,
-        "title": ERROR_TITLES.get(status, "Something is off"),
-        "error": error,
-    }
-    return render(request, "spaces/error.html", context, status=status)
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

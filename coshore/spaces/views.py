@@ -4,9 +4,7 @@ error or a friendly error page with its 4xx status, never a 500."""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coshore.core.errors import DomainError
+from coshore.core.pages import domain_errors, error_page
 
 from . import selectors, services
 from .forms import NetworkSpaceForm, SpaceEditForm, SpaceSearchForm
@@ -28,34 +27,6 @@ from .models import Network, Space, TagKind
 from .rules import AMENITIES
 
 WEEKDAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    titles = {
-        400: "That request did not make sense",
-        401: "Please log in",
-        403: "Not allowed",
-        404: "Not found",
-        409: "That clashes with something",
-        422: "That did not work",
-        429: "Slow down",
-    }
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {"status": status, "title": titles.get(status, "Something is off"), "error": error}
-    return render(request, "spaces/error.html", context, status=status)
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unhandled DomainErrors become a friendly page with their 4xx status."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return error_page(request, error)
-
-    return wrapper
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:

@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from coshore.core.errors import DomainError
+from coshore.core.pages import domain_errors
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
@@ -36,7 +37,6 @@ from .calendar_common import (
     WEEK,
     bad_param,
     calendar_url,
-    domain_errors,
     is_htmx,
     is_logged_in,
 )

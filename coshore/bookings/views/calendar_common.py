@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from coshore.core.errors import DomainError, Invalid
+from coshore.core.errors import Invalid
 from coshore.spaces.models import Space
 
 DAY, WEEK = "day", "week"
-
-
-def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    titles = {
-        400: "That request did not make sense",
-        401: "Please log in",
-        403: "Not allowed",
-        404: "Not found",
-        409: "That clashes with something",
-        422: "That did not work",
-    }
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {"status": status, "title": titles.get(status, "Something is off"), "error": error}
-    return render(request, "spaces/error.html", context, status=status)
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unhandled DomainErrors become a friendly page with their 4xx status."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return error_page(request, error)
-
-    return wrapper
 
 
 def is_htmx(request: HttpRequest) -> bool:

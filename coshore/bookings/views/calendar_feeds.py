@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from coshore.core.errors import NotFound
+from coshore.core.pages import domain_errors
 from coshore.spaces.selectors import space_zone
 
 from .. import ical, selectors, services
@@ -23,7 +24,6 @@ from .calendar_common import (
     WEEK,
     bad_param,
     calendar_url,
-    domain_errors,
     is_htmx,
     is_logged_in,
     safe_next,

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from coshore.core.errors import DomainError
+from coshore.core.pages import domain_errors
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
 from .. import selectors, services
 from ..models import ACTIVE_STATUSES, Booking, BookingStatus
-from .calendar_common import WEEK, calendar_url, domain_errors, is_htmx, is_logged_in, safe_next
+from .calendar_common import WEEK, calendar_url, is_htmx, is_logged_in, safe_next
 from .calendar_feeds import feed_card
 
 # --- My bookings ------------------------------------------------------------------------------

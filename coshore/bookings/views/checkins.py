@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coshore.core.errors import DomainError, Forbidden
+from coshore.core.pages import error_page as _error_page
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import can_manage_space, get_space_for_user, space_zone
 
@@ -34,13 +35,6 @@ from .. import selectors, services
 
 # Error statuses whose htmx responses are swapped in (see htmx-config in base.html).
 _SWAPPED_STATUSES = (400, 409, 422)
-_TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "That clashes"}
-
-
-def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
-    status = error.status if 400 <= error.status < 500 else 400
-    context = {"status": status, "title": _TITLES.get(status, "That did not work"), "error": error}
-    return render(request, "spaces/error.html", context, status=status)
 
 
 def _space(request: HttpRequest, slug: str) -> Space:
