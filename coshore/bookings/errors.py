@@ -91,3 +91,9 @@ class DeskUnavailable(Conflict):
     """No desk can be booked for a whole day (closed, too late, none free)."""
 
     code = "booking.no_free_desk"
+
+
+class Busy(Conflict):
+    """The database kept refusing under contention; nothing was booked."""
+
+    code = "booking.busy"

@@ -7,12 +7,13 @@ booking, its credit debit or its price due at the desk, in one transaction.
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from coshore.activity.services import record_activity
@@ -25,6 +26,7 @@ from coshore.spaces.rules import decode_weekly
 from coshore.spaces.selectors import can_manage_space, space_standing, space_zone
 
 from ..errors import (
+    Busy,
     CannotDecide,
     InvalidBooking,
     NotAMember,
@@ -391,6 +393,7 @@ def _book(
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
+                _lock_resource(resource)
                 booking = _insert_booking(
                     actor=actor,
                     resource=resource,
@@ -418,10 +421,23 @@ def _book(
             # between our read and our insert: read again, preferring another seat.
             avoid.add(lost.seat)
         except OperationalError as exc:
-            if not retry_errors or not _is_retryable(exc) or attempt == ATTEMPTS - 1:
+            if not retry_errors or not _is_retryable(exc):
                 raise
-            time.sleep(0.01 * (attempt + 1))
+            if attempt == ATTEMPTS - 1:
+                raise Busy(
+                    "Too many bookings of this resource at this instant; try again.",
+                    detail={"resource": resource.pk},
+                ) from exc
+            time.sleep(random.uniform(0.005, 0.02) * (2**attempt))
     raise _slot_taken(resource, start, end)
+
+
+def _lock_resource(resource: Resource) -> None:
+    """On PostgreSQL, bookings of one resource take turns: two concurrent inserts of the same
+    seat would otherwise wait on each other inside the exclusion check and deadlock. SQLite's
+    IMMEDIATE transaction already holds the database's write lock."""
+    if connection.vendor == "postgresql":
+        list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
 
 
 def _charge(booking: Booking, charge: Charge, space: Space) -> None:
