@@ -41,6 +41,17 @@ def _space(request: HttpRequest, slug: str) -> Space:
     return get_space_for_user(user=request.user, slug=slug)
 
 
+def _managed_space(request: HttpRequest, slug: str) -> Space | HttpResponse:
+    """The space, if the caller manages it; else the error page to answer with."""
+    try:
+        space = _space(request, slug)
+    except DomainError as missing:
+        return _error_page(request, missing)
+    if not can_manage_space(request.user, space):
+        return _not_manager(request)
+    return space
+
+
 def _not_manager(request: HttpRequest) -> HttpResponse:
     return _error_page(
         request,
@@ -160,12 +171,9 @@ def _qr(url: str) -> Any:
 @require_GET
 def qr_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A printable poster with the space's QR code; scanning it opens the check-in page."""
-    try:
-        space = _space(request, slug)
-    except DomainError as missing:
-        return _error_page(request, missing)
-    if not can_manage_space(request.user, space):
-        return _not_manager(request)
+    space = _managed_space(request, slug)
+    if isinstance(space, HttpResponse):
+        return space
     url = _check_in_url(request, space)
     svg = _qr(url).svg_inline(
         scale=1,
@@ -182,12 +190,9 @@ def qr_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def qr_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The QR code alone, as an SVG file to download and print at any size."""
-    try:
-        space = _space(request, slug)
-    except DomainError as missing:
-        return _error_page(request, missing)
-    if not can_manage_space(request.user, space):
-        return _not_manager(request)
+    space = _managed_space(request, slug)
+    if isinstance(space, HttpResponse):
+        return space
     svg = io.BytesIO()
     _qr(_check_in_url(request, space)).save(
         svg, kind="svg", scale=10, border=4, title=f"Check in at {space.name}"
@@ -214,12 +219,9 @@ def _presence_context(request: HttpRequest, space: Space) -> dict[str, Any]:
 @require_GET
 def presence_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Who is in now, for the space's managers. htmx asks again for the list every 30 s."""
-    try:
-        space = _space(request, slug)
-    except DomainError as missing:
-        return _error_page(request, missing)
-    if not can_manage_space(request.user, space):
-        return _not_manager(request)
+    space = _managed_space(request, slug)
+    if isinstance(space, HttpResponse):
+        return space
     context = _presence_context(request, space)
     template = (
         "bookings/partials/checkin_presence_list.html"
@@ -233,12 +235,9 @@ def presence_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def presence_check_out(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """A manager checks a person out."""
-    try:
-        space = _space(request, slug)
-    except DomainError as missing:
-        return _error_page(request, missing)
-    if not can_manage_space(request.user, space):
-        return _not_manager(request)
+    space = _managed_space(request, slug)
+    if isinstance(space, HttpResponse):
+        return space
     if user_id > selectors.MAX_ID:
         return _error_page(
             request, DomainError("No such person.", code="checkin.not_in", status=404)
