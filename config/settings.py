@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "coshore.memberships",
     "coshore.bookings",
     "coshore.passes",
+    "coshore.projects",
+    "coshore.reputation",
 ]
 
 MIDDLEWARE = [
