@@ -130,7 +130,9 @@ class TaskForm(_DomainErrors, forms.Form):
     FIELD_ALIASES = {"assignee": "assignee"}
 
     title = forms.CharField(label="Task", max_length=200)
-    assignee = forms.TypedChoiceField(label="Assignee", required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(
+        label="Assignee", required=False, coerce=int, empty_value=None
+    )
     due_date = forms.DateField(label="Due", required=False, widget=DateInput())
     status = forms.ChoiceField(
         label="Column", choices=TaskStatus.choices, initial=TaskStatus.BACKLOG

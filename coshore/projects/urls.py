@@ -28,9 +28,7 @@ urlpatterns = [
     path("projects/<int:project_id>/agreement/accept/", views.accept, name="agreement_accept"),
     path("projects/<int:project_id>/board/", views.board, name="board"),
     path("projects/<int:project_id>/board/add/", views.add_task, name="task_add"),
-    path(
-        "projects/<int:project_id>/board/<int:task_id>/move/", views.move_task, name="task_move"
-    ),
+    path("projects/<int:project_id>/board/<int:task_id>/move/", views.move_task, name="task_move"),
     path("projects/<int:project_id>/thread/", views.thread, name="thread"),
     path("projects/<int:project_id>/time/", views.time, name="time"),
     path(
@@ -47,9 +45,7 @@ urlpatterns = [
     path("projects/<int:project_id>/money/payments/", views.record_payment, name="payment_add"),
     path("projects/<int:project_id>/close/", views.close, name="close"),
     path("projects/<int:project_id>/gallery/", views.gallery_consent, name="gallery_consent"),
-    path(
-        "projects/<int:project_id>/statement/<int:user_id>/", views.statement, name="statement"
-    ),
+    path("projects/<int:project_id>/statement/<int:user_id>/", views.statement, name="statement"),
     path(
         "projects/<int:project_id>/statement/<int:user_id>.csv",
         views.statement_csv,

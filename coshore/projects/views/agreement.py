@@ -68,8 +68,7 @@ def _agreement_tab(
         "latest": latest,
         "history": history,
         "can_accept": can_accept,
-        "form": form
-        or AgreementForm(team=members, latest=latest["agreement"] if latest else None),
+        "form": form or AgreementForm(team=members, latest=latest["agreement"] if latest else None),
     }
     return render_tab(request, project, "agreement", context, status=status)
 

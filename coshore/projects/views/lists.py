@@ -87,9 +87,7 @@ def accept_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 @page
 def decline_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    return _answer(
-        request, invitation_id, services.decline_invitation, "You declined “{title}”."
-    )
+    return _answer(request, invitation_id, services.decline_invitation, "You declined “{title}”.")
 
 
 @require_GET

@@ -77,7 +77,9 @@ def record_payment(request: HttpRequest, project_id: int) -> HttpResponse:
     except DomainError as error:
         form.add_domain_error(error)
         return _money_tab(request, project, form, status=error.status)
-    messages.success(request, f"Payment of {format_money(payment.amount, payment.currency)} recorded.")
+    messages.success(
+        request, f"Payment of {format_money(payment.amount, payment.currency)} recorded."
+    )
     return redirect("projects:money", project_id=project.pk)
 
 
@@ -123,20 +125,25 @@ def _pct(value: Decimal) -> str:
 
 
 def explain(item: PayoutItem, statement: Statement) -> str:
-    """How a line's figure was computed, e.g. "60 % of 1,000.00 EUR × 12 h / 30 h = 240.00 EUR"."""
+    """How a line's figure was computed, e.g. "60 % of 1,000.00 EUR x 12 h / 30 h = 240.00 EUR"
+    (with a multiplication sign)."""
     payouts = statement.payouts
     agreement = payouts.agreement
     currency = payouts.currency
     income = format_money(payouts.income, currency)
     amount = format_money(item.amount, currency)
-    rounded = "" if Fraction(item.amount) == item.exact else f" ({_exact(item.exact, currency)} exactly, rounded)"
+    rounded = (
+        ""
+        if Fraction(item.amount) == item.exact
+        else f" ({_exact(item.exact, currency)} exactly, rounded)"
+    )
     if item.role == "coordinator":
         return f"{_pct(agreement.coordinator_share)} of {income} = {amount}{rounded}"
     if item.role == "pool":
         return f"{_pct(agreement.pool_share)} of {income} = {amount}{rounded}"
     rest = HUNDRED - agreement.coordinator_share - agreement.pool_share
     return (
-        f"{_pct(rest)} of {income} × {format_number(item.hours)} h / "
+        f"{_pct(rest)} of {income} {TIMES} {format_number(item.hours)} h / "
         f"{format_number(statement.total_hours)} h = {amount}{rounded}"
     )
 
@@ -147,6 +154,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+TIMES = "\u00d7"
 ROLE_LABELS = {"coordinator": "Coordinator", "hours": "Hours", "pool": "Pool"}
 
 
@@ -217,22 +225,39 @@ def statement_csv(request: HttpRequest, project_id: int, user_id: int) -> HttpRe
     w.writerow([])
     w.writerow(["Payment received on", "Amount", "Currency", "Note"])
     for payment in p.payments:
-        w.writerow([payment.received_at.isoformat(), f"{payment.amount.normalize():f}", payment.currency, _cell(payment.note)])
+        w.writerow(
+            [
+                payment.received_at.isoformat(),
+                f"{payment.amount.normalize():f}",
+                payment.currency,
+                _cell(payment.note),
+            ]
+        )
     w.writerow([])
     w.writerow(["Role", "Hours", "Exact share", "Amount", "Currency", "Computed as"])
     for line in _lines(st):
         item = line["item"]
-        w.writerow([
-            line["role"],
-            format_number(item.hours),
-            line["exact"],
-            f"{item.amount}",
-            currency,
-            line["explain"],
-        ])
+        w.writerow(
+            [
+                line["role"],
+                format_number(item.hours),
+                line["exact"],
+                f"{item.amount}",
+                currency,
+                line["explain"],
+            ]
+        )
     w.writerow(["Total", "", "", f"{st.total}", currency, ""])
     w.writerow([])
     w.writerow(["Date", "Hours", "Status", "Task", "Note"])
     for e in st.entries:
-        w.writerow([e.date.isoformat(), format_number(e.hours), e.get_status_display(), _cell(e.task.title) if e.task else "", _cell(e.note)])
+        w.writerow(
+            [
+                e.date.isoformat(),
+                format_number(e.hours),
+                e.get_status_display(),
+                _cell(e.task.title) if e.task else "",
+                _cell(e.note),
+            ]
+        )
     return response

@@ -18,13 +18,15 @@ from ..models import InvitationStatus, Project
 from ..selectors import Team
 from .common import page, render_tab, team_project
 
+EN_DASH = "\u2013"
+
 
 def _zone_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def shared_hours(team: Team) -> list[str]:
-    """The shared window in each member zone, e.g. ["09:00–16:00 in Paris", ...]; [] if none."""
+    """The shared window in each member zone, e.g. ["09:00-16:00 in Paris", ...] (with an en dash); [] if none."""
     if team.shared is None:
         return []
     labels: dict[str, str] = {}
@@ -38,7 +40,7 @@ def shared_hours(team: Team) -> list[str]:
     for key, zone in zones.items():
         start = team.shared.starts_at.astimezone(zone)
         end = team.shared.ends_at.astimezone(zone)
-        parts.append(f"{start:%H:%M}–{end:%H:%M} in {labels.get(key) or _zone_label(key)}")
+        parts.append(f"{start:%H:%M}{EN_DASH}{end:%H:%M} in {labels.get(key) or _zone_label(key)}")
     return parts
 
 
