@@ -498,3 +498,25 @@ def get_statement(*, project: Project, user: Any, member: User) -> Statement:
         budget=budget,
         total_hours=sum(payouts.hours.values(), Decimal(0)),
     )
+
+
+def get_task(*, project: Project, task_id: Any) -> Task:
+    if not _valid_id(task_id):
+        raise ProjectNotFound("No such task.", code="task.not_found")
+    task = Task.objects.filter(project_id=project.pk, pk=task_id).select_related("project").first()
+    if task is None:
+        raise ProjectNotFound("No such task.", code="task.not_found")
+    return task
+
+
+def get_time_entry(*, project: Project, entry_id: Any) -> TimeEntry:
+    if not _valid_id(entry_id):
+        raise ProjectNotFound("No such time entry.", code="time_entry.not_found")
+    entry = (
+        TimeEntry.objects.filter(project_id=project.pk, pk=entry_id)
+        .select_related("project", "user", "agreement")
+        .first()
+    )
+    if entry is None:
+        raise ProjectNotFound("No such time entry.", code="time_entry.not_found")
+    return entry
