@@ -84,6 +84,10 @@ def _require_user(user: Any) -> User:
 
 
 def _require_open(project: Project) -> None:
+    """Refuse changes to a delivered project (read from the database: the object may be stale)."""
+    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    if status is not None:
+        project.status = status
     if project.status != ProjectStatus.OPEN:
         raise ProjectClosed("This project is delivered and closed.")
 
@@ -641,6 +645,7 @@ def log_time(
         raise InvalidTimeEntry("The task belongs to another project.", detail={"field": "task"})
     with transaction.atomic():
         TeamMember.objects.select_for_update().get(project=project, user=person)
+        _require_open(project)  # again, under the lock: the project may have closed meanwhile
         agreement = selectors.agreement_in_force(project)
         if agreement is None:
             raise NoAcceptedAgreement(
