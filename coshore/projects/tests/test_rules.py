@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -166,7 +167,7 @@ def test_payouts_add_up_exactly_and_are_fair_to_the_unit(case: dict) -> None:
     )
     # Members with more hours never receive less for their hours.
     by_hours = sorted((ln for ln in lines if ln.role == "hours"), key=lambda ln: ln.hours)
-    assert all(a.amount <= b.amount + unit for a, b in zip(by_hours, by_hours[1:], strict=False))
+    assert all(a.amount <= b.amount + unit for a, b in pairwise(by_hours))
     # Re-running gives the same result.
     assert compute_payouts(**case) == lines
 
