@@ -68,13 +68,14 @@ def _open_project(alice: User, bruno: User, david: User) -> None:
         split_by="logged_hours",
     )
     today = timezone.now().date()
-    for person, days in zip(team, ([6, 4.5, 7], [5, 3], [6.5, 8, 4]), strict=False):
+    logged: list[list[str]] = [["6", "4.5", "7"], ["5", "3"], ["6.5", "8", "4"]]
+    for person, days in zip(team, logged, strict=False):
         for back, hours in enumerate(days, start=1):
             services.log_time(
                 project=project,
                 user=person,
                 day=today - timedelta(days=back * 2),
-                hours=str(hours),
+                hours=hours,
                 note="Sprint work",
             )
     for title, status in (
