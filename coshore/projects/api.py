@@ -560,6 +560,59 @@ def list_project_invitations(request: HttpRequest, project_id: int) -> Any:
     return {"items": [invitation_out(i) for i in selectors.list_project_invitations(project)]}
 
 
+class CandidateOut(Schema):
+    id: int
+    name: str
+    email: str
+    headline: str
+    home_space: SpaceRefOut | None
+
+
+class CandidateListOut(Schema):
+    items: list[CandidateOut]
+
+
+@router.get(
+    "/projects/{project_id}/candidates",
+    response={200: CandidateListOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+)
+def search_candidates(
+    request: HttpRequest,
+    project_id: int,
+    q: str = "",
+    skill: str = "",
+    limit: int = 20,
+) -> Any:
+    """People you can invite: members of your spaces and of your networks' spaces whose
+    profile you may see, not on the team yet, by name/email (`q`) and ESCO skill URI (`skill`);
+    at most `limit` (1-100) people."""
+    project = _team_project(request, project_id)
+    people = selectors.search_invitable_people(
+        inviter=request.user, project=project, q=q, skill_uri=skill, limit=limit
+    )
+    return {
+        "items": [
+            {
+                "id": u.pk,
+                "name": u.name,
+                "email": u.email,
+                "headline": u.profile.headline,
+                "home_space": (
+                    {
+                        "slug": u.profile.home_space.slug,
+                        "name": u.profile.home_space.name,
+                        "city": u.profile.home_space.city,
+                    }
+                    if u.profile.home_space
+                    else None
+                ),
+            }
+            for u in people
+        ]
+    }
+
+
 @router.get("/invitations", response={200: InvitationListOut, **ERRORS}, auth=AUTH_REQUIRED)
 def list_my_invitations(request: HttpRequest) -> Any:
     """Your pending invitations."""

@@ -101,6 +101,40 @@ def find_invitable_person(*, inviter: Any, email: str) -> User | None:
     return None
 
 
+def search_invitable_people(
+    *, inviter: Any, project: Project, q: str = "", skill_uri: str = "", limit: int = 20
+) -> list[User]:
+    """Members of the inviter's spaces and of the spaces of the inviter's networks whose
+    profile the inviter may see, not yet on the team, matching `q` (name or email) and
+    `skill_uri` (an ESCO skill on their profile)."""
+    from coshore.accounts.selectors import list_profiles_visible_to
+
+    spaces = Q(space_id__in=space_ids_of_user(inviter)) | Q(
+        Exists(
+            NetworkSpace.objects.filter(
+                space_id=OuterRef("space_id"), network_id__in=network_ids_of_user(inviter)
+            )
+        )
+    )
+    reachable = SpaceRole.objects.filter(spaces).values("user_id")
+    profiles = list_profiles_visible_to(inviter).filter(user_id__in=reachable, user__is_active=True)
+    profiles = profiles.exclude(
+        user_id__in=TeamMember.objects.filter(project=project).values("user_id")
+    )
+    q = (q or "").strip()[:100]
+    if q:
+        profiles = profiles.filter(Q(user__display_name__icontains=q) | Q(user__email__icontains=q))
+    if skill_uri:
+        profiles = profiles.filter(skills__uri=skill_uri[:300])
+    ids = list(
+        profiles.order_by("user__display_name", "user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[: max(1, min(limit, 100))]
+    )
+    found = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile__home_space")}
+    return [found[i] for i in ids if i in found]
+
+
 # --- The project gate --------------------------------------------------------------------------
 
 

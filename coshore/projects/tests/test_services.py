@@ -484,3 +484,19 @@ def test_team_shows_spaces_local_times_and_shared_hours(team: Project) -> None:
         ("ben@example.org", "Tel Aviv", "Asia/Jerusalem"),
     ]
     assert view.shared is not None and view.shared.hours == 8.0
+
+
+def test_candidates_are_visible_members_of_the_network_not_yet_on_the_team(
+    team: Project, ana: Any, make_user: Any, cities: Any
+) -> None:
+    from coshore.accounts.models import Profile
+    from coshore.spaces.tests.factories import SpaceFactory
+
+    cleo = member_of(cities.tel_aviv, make_user("cleo@example.org", name="Cleo"))
+    hidden = member_of(cities.tel_aviv, make_user("hidden@example.org", name="Hidden"))
+    Profile.objects.filter(user=cleo).update(visibility="network")
+    Profile.objects.filter(user=hidden).update(visibility="private")
+    member_of(SpaceFactory(), make_user("far@example.org", name="Far"))
+    found = selectors.search_invitable_people(inviter=ana, project=team)
+    assert [u.email for u in found] == ["cleo@example.org"]
+    assert selectors.search_invitable_people(inviter=ana, project=team, q="zzz") == []
