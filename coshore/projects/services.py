@@ -1,10 +1,10 @@
 """Every state change of projects: opening, invitations, agreements, tasks, the thread, time,
 client payments, closing and gallery consent.
 
-Each service owns its transaction and records an Activity (never message content). Changes that
-count a member's hours lock that member's team row first (`SELECT ... FOR UPDATE` on
-PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so two concurrent time
-entries cannot both slip under a budget.
+Each service owns its transaction and records an Activity (never message content). Logging time
+locks the person's account row first (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE
+transactions already serialise writers), so two concurrent time entries can neither both slip
+under a budget nor add up to more than 24 hours on a day.
 """
 
 from __future__ import annotations
@@ -644,7 +644,9 @@ def log_time(
     if task is not None and task.project_id != project.pk:
         raise InvalidTimeEntry("The task belongs to another project.", detail={"field": "task"})
     with transaction.atomic():
-        TeamMember.objects.select_for_update().get(project=project, user=person)
+        # One person's time entries take turns (their account row is the lock), so neither the
+        # budget nor the 24 hours of a day can be overrun by concurrent entries.
+        User.objects.select_for_update().filter(pk=person.pk).first()
         _require_open(project)  # again, under the lock: the project may have closed meanwhile
         agreement = selectors.agreement_in_force(project)
         if agreement is None:
