@@ -941,3 +941,73 @@ def get_payouts(request: HttpRequest, project_id: int) -> Any:
             for item in payouts.items
         ],
     }
+
+
+class StatementLineOut(Schema):
+    role: str
+    hours: str | None
+    exact: str = Field(..., description="the exact share before rounding, to 6 decimals")
+    amount: str
+
+
+class StatementOut(Schema):
+    member: str
+    currency: str
+    income: str
+    agreement_version: int
+    coordinator: str
+    coordinator_share: str
+    pool_share: str
+    split_by: str
+    basis: str
+    note: str
+    budget_hours: str | None
+    team_hours: str
+    lines: list[StatementLineOut]
+    total: str
+    payments: list[PaymentOut]
+    time_entries: list[TimeEntryOut]
+
+
+@router.get(
+    "/projects/{project_id}/statements/{user_id}",
+    response={200: StatementOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+)
+def get_statement(request: HttpRequest, project_id: int, user_id: int) -> Any:
+    """A member's statement: their parts, each traced to the agreement version, the payments
+    and their time entries. Your own, or anyone's for the coordinator."""
+    project = _team_project(request, project_id)
+    member = selectors.get_team_user(project=project, user_id=user_id)
+    st = selectors.get_statement(project=project, user=request.user, member=member)
+    p = st.payouts
+    return {
+        "member": member.email,
+        "currency": p.currency,
+        "income": _money(p.income, p.currency),
+        "agreement_version": p.agreement.version,
+        "coordinator": p.agreement.coordinator.email,
+        "coordinator_share": str(p.agreement.coordinator_share),
+        "pool_share": str(p.agreement.pool_share),
+        "split_by": p.agreement.split_by,
+        "basis": p.basis,
+        "note": p.basis_note,
+        "budget_hours": _hours(st.budget),
+        "team_hours": _hours(st.total_hours),
+        "lines": [
+            {
+                "role": i.role,
+                "hours": _hours(i.hours),
+                "exact": str(
+                    (Decimal(i.exact.numerator) / Decimal(i.exact.denominator)).quantize(
+                        Decimal("0.000001")
+                    )
+                ),
+                "amount": _money(i.amount, p.currency),
+            }
+            for i in st.items
+        ],
+        "total": _money(st.total, p.currency),
+        "payments": [payment_out(x) for x in p.payments],
+        "time_entries": [entry_out(e) for e in st.entries],
+    }

@@ -509,7 +509,10 @@ def get_statement(*, project: Project, user: Any, member: User) -> Statement:
     and the time entries behind it. A member reads their own; the coordinator reads anyone's."""
     payouts = get_payouts(project=project, user=user)
     if member.pk != user.pk and payouts.agreement.coordinator_id != user.pk:
-        raise NotOnTeam("You can read your own statement; the coordinator reads everyone's.")
+        raise NotOnTeam(
+            "You can read your own statement; the coordinator reads everyone's.",
+            code="statement.not_yours",
+        )
     if not TeamMember.objects.filter(project=project, user=member).exists():
         raise ProjectNotFound("No such team member.", code="project.member_not_found")
     items = [i for i in payouts.items if i.member is not None and i.member.pk == member.pk]
@@ -554,3 +557,17 @@ def get_time_entry(*, project: Project, entry_id: Any) -> TimeEntry:
     if entry is None:
         raise ProjectNotFound("No such time entry.", code="time_entry.not_found")
     return entry
+
+
+def get_team_user(*, project: Project, user_id: Any) -> User:
+    """A person on the project's team, by id."""
+    member = (
+        TeamMember.objects.filter(project_id=project.pk, user_id=user_id)
+        .select_related("user")
+        .first()
+        if _valid_id(user_id)
+        else None
+    )
+    if member is None:
+        raise ProjectNotFound("No such team member.", code="project.member_not_found")
+    return member.user
