@@ -22,7 +22,7 @@ from coshore.projects.models import (
     TimeEntry,
     TimeEntryStatus,
 )
-from coshore.projects.tests.factories import agree, join, member_of, two_cities
+from coshore.projects.tests.factories import agree, join, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -50,32 +50,6 @@ def refused(code: str, fn: Any, **kwargs: Any) -> DomainError:
     assert exc.value.code == code, exc.value.message
     assert (_counts(), Activity.objects.count()) == before
     return exc.value
-
-
-@pytest.fixture
-def cities(db: Any) -> Any:
-    return two_cities()
-
-
-@pytest.fixture
-def ana(make_user: Any, cities: Any) -> Any:
-    return member_of(cities.paris, make_user("ana@example.org", name="Ana"))
-
-
-@pytest.fixture
-def ben(make_user: Any, cities: Any) -> Any:
-    return member_of(cities.tel_aviv, make_user("ben@example.org", name="Ben"))
-
-
-@pytest.fixture
-def project(ana: Any) -> Project:
-    return services.open_project(creator=ana, title="Museum app", currency="eur", brief="An app")
-
-
-@pytest.fixture
-def team(project: Project, ana: Any, ben: Any) -> Project:
-    join(project, ana, ben)
-    return project
 
 
 def today() -> Any:
@@ -500,22 +474,3 @@ def test_candidates_are_visible_members_of_the_network_not_yet_on_the_team(
     found = selectors.search_invitable_people(inviter=ana, project=team)
     assert [u.email for u in found] == ["cleo@example.org"]
     assert selectors.search_invitable_people(inviter=ana, project=team, q="zzz") == []
-
-
-def test_statement_endpoint_traces_the_figures(
-    team: Project, ana: Any, ben: Any, client_for: Any
-) -> None:
-    agree(team, [ana, ben], budgets=["40", "20"], coordinator_share="10", pool_share="5")
-    services.log_time(project=team, user=ana, day=today(), hours="20")
-    services.log_time(project=team, user=ben, day=today(), hours="10")
-    services.record_payment(
-        project=team, user=ana, amount="1000", currency="EUR", received_at=today()
-    )
-    body = client_for(ben).get(f"/api/v1/projects/{team.pk}/statements/{ben.pk}").json()
-    assert (body["total"], body["agreement_version"], body["team_hours"]) == ("283.33", 1, "30.00")
-    assert body["lines"] == [
-        {"role": "hours", "hours": "10.00", "exact": "283.333333", "amount": "283.33"}
-    ]
-    assert [e["hours"] for e in body["time_entries"]] == ["10.00"]
-    denied = client_for(ben).get(f"/api/v1/projects/{team.pk}/statements/{ana.pk}")
-    assert (denied.status_code, denied.json()["code"]) == (403, "statement.not_yours")
