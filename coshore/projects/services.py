@@ -24,7 +24,7 @@ from coshore.activity.services import record_activity
 from coshore.core.errors import Unauthenticated
 from coshore.memberships.rules import normalise_currency
 
-from . import selectors
+from . import emails, selectors
 from .errors import (
     AgreementConflict,
     AlreadyOnTeam,
@@ -75,6 +75,11 @@ MAX_NOTE = 1000
 MAX_BODY = 10_000
 MAX_TEAM = 200
 TIME_ENTRY_PAST_DAYS = 366
+
+
+def _enqueue_on_commit(task: Any, *args: Any) -> None:
+    # robust: a mail server that is down must not undo a committed change.
+    transaction.on_commit(lambda: task.enqueue(*args), robust=True)
 
 
 def _require_user(user: Any) -> User:
@@ -222,6 +227,7 @@ def invite_member(*, project: Project, inviter: Any, email: str, message: str = 
                 space=selectors.home_space_of(user),
                 metadata={"project": project.pk, "invitee": invitee.pk},
             )
+            _enqueue_on_commit(emails.send_invitation_email, invitation.pk)
     except IntegrityError:
         raise InvitationConflict("This person already has a pending invitation.") from None
     return invitation
@@ -421,6 +427,8 @@ def propose_agreement(
                 "split_by": split_by,
             },
         )
+        if agreement.accepted_at is None:
+            _enqueue_on_commit(emails.send_agreement_email, agreement.pk)
     return agreement
 
 

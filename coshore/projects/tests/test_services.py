@@ -474,3 +474,25 @@ def test_candidates_are_visible_members_of_the_network_not_yet_on_the_team(
     found = selectors.search_invitable_people(inviter=ana, project=team)
     assert [u.email for u in found] == ["cleo@example.org"]
     assert selectors.search_invitable_people(inviter=ana, project=team, q="zzz") == []
+
+
+def test_invitee_and_teammates_are_emailed(
+    project: Project, ana: Any, ben: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invite_member(
+            project=project, inviter=ana, email=ben.email, message="Join us"
+        )
+    assert [m.to for m in mailoutbox] == [["ben@example.org"]]
+    assert mailoutbox[0].subject == "Ana invites you to the project “Museum app”"
+    assert "Join us" in mailoutbox[0].body and "/projects/" in mailoutbox[0].body
+    services.accept_invitation(invitation=invitation, user=ben)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_agreement(
+            project=project, proposer=ana, coordinator_email=ana.email, coordinator_share="10",
+            split_by="logged_hours",
+            budgets=[services.BudgetIn(ana.email, "30"), services.BudgetIn(ben.email, "12.5")],
+        )  # fmt: skip
+    assert [m.to for m in mailoutbox[1:]] == [["ben@example.org"]]
+    assert "your hour budget: 12.50 h" in mailoutbox[1].body
+    assert mailoutbox[1].subject == "Agreement version 1 of “Museum app” waits for you"
