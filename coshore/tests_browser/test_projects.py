@@ -60,9 +60,7 @@ def _switch_to(page: Page, live_server: Any, user: Any) -> None:
     log_in(page, live_server, user)
 
 
-def test_a_team_across_spaces_coshores_a_project(
-    page: Page, live_server: Any, team: Team
-) -> None:
+def test_a_team_across_spaces_coshores_a_project(page: Page, live_server: Any, team: Team) -> None:
     # Alice opens a project from "Projects" in the nav.
     log_in(page, live_server, team.alice)
     page.goto(live_server.url + "/passes/")
@@ -165,7 +163,9 @@ def test_the_project_page_on_a_phone(mobile_page: Page, live_server: Any, team: 
     project = services.open_project(
         creator=team.alice, title="Brand site for Acme", currency="EUR", client_name="Acme"
     )
-    invitation = services.invite_member(project=project, inviter=team.alice, email="bob@example.org")
+    invitation = services.invite_member(
+        project=project, inviter=team.alice, email="bob@example.org"
+    )
     services.accept_invitation(invitation=invitation, user=team.bob)
     services.propose_agreement(
         project=project,
