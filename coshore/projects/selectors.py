@@ -217,6 +217,14 @@ def list_gallery() -> QuerySet[Project]:
     )
 
 
+def list_gallery_teams(projects: list[Project]) -> dict[int, list[TeamMember]]:
+    """The teams of gallery projects (names and spaces only are shown), by project id."""
+    teams: dict[int, list[TeamMember]] = {p.pk: [] for p in projects}
+    for m in TeamMember.objects.filter(project__in=projects).select_related("user", "space"):
+        teams[m.project_id].append(m)
+    return teams
+
+
 def invitation_not_found() -> InvitationNotFound:
     return InvitationNotFound("No such invitation.")
 
