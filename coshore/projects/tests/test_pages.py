@@ -360,3 +360,15 @@ def test_the_project_page_query_count_does_not_grow_with_the_team(
     for tab in TABS:
         with django_assert_max_num_queries(16):
             assert c.get(f"/projects/{world.project.pk}/{tab}").status_code == 200
+
+
+def test_team_tab_lists_people_of_the_network_to_invite(client_for: Any, world: World) -> None:
+    from coshore.accounts.models import Profile
+
+    Profile.objects.filter(user=world.carol).update(visibility="network")
+    page = client_for(world.alice).get(f"/projects/{world.project.pk}/")
+    html = page.content.decode()
+    assert "People in your networks" in html
+    assert world.carol.name in html and world.outsider.name not in html
+    html = client_for(world.alice).get(f"/projects/{world.project.pk}/?q=zzz").content.decode()
+    assert "Nobody matches “zzz”." in html
