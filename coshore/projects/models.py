@@ -176,6 +176,9 @@ class HourBudget(models.Model):
             models.CheckConstraint(condition=Q(hours__gte=0), name="hour_budget_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.hours} h for {self.user_id} in {self.agreement_id}"
+
 
 class AgreementAcceptance(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acceptances")
@@ -187,6 +190,9 @@ class AgreementAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "user"], name="uniq_agreement_acceptance")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.agreement_id}"
 
 
 class TaskStatus(models.TextChoices):
@@ -230,6 +236,9 @@ class ProjectPost(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} in {self.project_id}"
+
 
 class TimeEntryStatus(models.TextChoices):
     APPROVED = "approved", "Counted"
@@ -270,6 +279,9 @@ class TimeEntry(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.hours} h by {self.user_id} on {self.date}"
+
 
 class ClientPayment(models.Model):
     """Money the client paid for the project (possibly one of several partial payments)."""
@@ -287,3 +299,6 @@ class ClientPayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="client_payment_positive")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} on {self.received_at}"

@@ -54,9 +54,7 @@ class Reputation(models.Model):
     class Meta:
         ordering = ["-score", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "skill"], name="uniq_reputation_user_skill"
-            ),
+            models.UniqueConstraint(fields=["user", "skill"], name="uniq_reputation_user_skill"),
             models.UniqueConstraint(
                 fields=["user"], condition=Q(skill__isnull=True), name="uniq_reputation_overall"
             ),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('projects', '0001_initial'),
+        ('projects', '0001_projects_teams_agreements_time_payments'),
         ('skills', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
