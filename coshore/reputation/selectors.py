@@ -178,3 +178,50 @@ def reputation_of(user_ids: Iterable[int]) -> dict[int, float]:
             )
         )
     return scores
+
+
+@dataclass(frozen=True)
+class SkillChoice:
+    skill: Skill
+    endorsed: bool
+
+
+@dataclass(frozen=True)
+class TeammateChoices:
+    """A teammate on the endorsement page: their profile skills and the skills the endorser
+    already endorsed them for (ticked)."""
+
+    user: User
+    choices: list[SkillChoice]
+
+
+def list_endorsement_choices(*, project: Project, endorser: Any) -> list[TeammateChoices]:
+    """For a team member of `project` (403 otherwise): each teammate but themselves, by name,
+    with the skills to tick."""
+    if not is_teammate(endorser, project):
+        raise NotOnTeam("Only the project's team endorses its members.")
+    mates = list(
+        User.objects.filter(project_seats__project_id=project.pk)
+        .exclude(pk=endorser.pk)
+        .select_related("profile")
+        .prefetch_related("profile__skills")
+        .order_by("display_name", "id")
+    )
+    given: dict[int, set[int]] = {}
+    for endorsee_id, skill_id in Endorsement.objects.filter(
+        project_id=project.pk, endorser_id=endorser.pk
+    ).values_list("endorsee_id", "skill_id"):
+        given.setdefault(endorsee_id, set()).add(skill_id)
+    extra = Skill.objects.in_bulk({s for ids in given.values() for s in ids})
+    result = []
+    for mate in mates:
+        mine = given.get(mate.pk, set())
+        skills = {s.pk: s for s in mate.profile.skills.all()}
+        skills.update({sid: extra[sid] for sid in mine if sid in extra})
+        ordered = sorted(skills.values(), key=lambda s: (s.preferred_label.lower(), s.pk))
+        result.append(
+            TeammateChoices(
+                user=mate, choices=[SkillChoice(skill=s, endorsed=s.pk in mine) for s in ordered]
+            )
+        )
+    return result

@@ -10,6 +10,7 @@ recomputation per endorsement would cost far more than it tells.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -108,6 +109,28 @@ def withdraw_endorsement(*, endorsement: Endorsement, user: Any) -> None:
             },
         )
         endorsement.delete()
+
+
+def set_endorsements(
+    *, project: Project, endorser: Any, wanted: Iterable[tuple[User, Skill]]
+) -> tuple[int, int]:
+    """The endorsement page's save: `endorser`'s endorsements on `project` become exactly
+    `wanted` (teammate, skill) pairs; new ones are given, missing ones withdrawn, all or
+    nothing, under the rules of `endorse`. Returns (given, withdrawn)."""
+    endorser = _require_user(endorser)
+    pairs = {(u.pk, s.pk): (u, s) for u, s in wanted}
+    with transaction.atomic():
+        current = {
+            (e.endorsee_id, e.skill_id): e
+            for e in Endorsement.objects.filter(project_id=project.pk, endorser_id=endorser.pk)
+        }
+        withdrawn = [e for key, e in current.items() if key not in pairs]
+        for e in withdrawn:
+            withdraw_endorsement(endorsement=e, user=endorser)
+        added = [pair for key, pair in pairs.items() if key not in current]
+        for endorsee, skill in added:
+            endorse(project=project, endorser=endorser, endorsee=endorsee, skill=skill)
+    return len(added), len(withdrawn)
 
 
 @dataclass(frozen=True)
