@@ -10,9 +10,10 @@ recomputation per endorsement would cost far more than it tells.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -170,38 +171,42 @@ def recompute_reputation(*, now: datetime | None = None) -> RecomputeStats:
         .values_list("endorser_id", "endorsee_id", "skill_id")
         .iterator(chunk_size=READ_CHUNK)
     )
+    endorsement_count = len(triples)
     result = compute_reputation(endorsements=triples, seeds=seeds)
+    del triples
     members = result.members
-    rows = [
-        Reputation(
-            user_id=m,
-            skill_id=None,
-            score=result.overall.get(m, 0.0),
-            trust=result.trust.get(m, 0.0),
-            endorsements=result.received.get(m, 0),
-            computed_at=now,
-        )
-        for m in sorted(members)
-    ]
-    rows.extend(
-        Reputation(
-            user_id=m,
-            skill_id=s,
-            score=rep.score,
-            trust=rep.raw,
-            endorsements=rep.endorsements,
-            computed_at=now,
-        )
-        for (m, s), rep in sorted(result.skills.items())
-    )
     stats_args = {
-        "endorsements": len(triples),
+        "endorsements": endorsement_count,
         "seeds": len(seeds),
         "members": len(members),
-        "skill_rows": len(result.skills),
+        "skill_rows": len(result.skill_raw),
     }
+
+    def rows() -> Iterator[Reputation]:
+        for m in sorted(members):
+            yield Reputation(
+                user_id=m,
+                skill_id=None,
+                score=result.overall.get(m, 0.0),
+                trust=result.trust.get(m, 0.0),
+                endorsements=result.received.get(m, 0),
+                computed_at=now,
+            )
+        for m, s, rep in result.iter_skills():
+            yield Reputation(
+                user_id=m,
+                skill_id=s,
+                score=rep.score,
+                trust=rep.raw,
+                endorsements=rep.endorsements,
+                computed_at=now,
+            )
+
     with transaction.atomic():
         Reputation.objects.all().delete()
-        Reputation.objects.bulk_create(rows, batch_size=BULK_BATCH)
+        # Model instances in batches: a million of them at once would take gigabytes.
+        batch = rows()
+        while chunk := list(islice(batch, BULK_BATCH)):
+            Reputation.objects.bulk_create(chunk)
         record_activity(actor=None, verb="reputation.recomputed", metadata=stats_args)
     return RecomputeStats(**stats_args, seconds=round(time.perf_counter() - started, 3))

@@ -213,3 +213,30 @@ def test_an_unseeded_outside_group_cannot_move_anyone(
     for member, t in spammed.trust.items():
         if member > 100:
             assert t == 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(endorsement_lists, seed_maps)
+def test_sparse_ids_give_the_same_result_as_dense_ones(
+    endorsements: list[tuple[int, int, int]], seeds: dict[int, int]
+) -> None:
+    big = 10**12
+    dense = compute_reputation(endorsements=endorsements, seeds=seeds)
+    sparse = compute_reputation(
+        endorsements=[(a * big, b * big, s) for a, b, s in endorsements],
+        seeds={m * big: w for m, w in seeds.items()},
+    )
+    for member, t in dense.trust.items():
+        assert sparse.trust[member * big] == pytest.approx(t, abs=1e-12)
+    assert sparse.received == {m * big: n for m, n in dense.received.items()}
+    for (member, skill), rep in dense.skills.items():
+        assert sparse.skill(member * big, skill).score == pytest.approx(rep.score)
+
+
+def test_weighted_trust_matches_parallel_endorsements() -> None:
+    weighted = trust_scores(edges={(1, 2): 3, (1, 3): 1, (2, 1): 1}, seeds={1: 1})
+    parallel = compute_reputation(
+        endorsements=[(1, 2, 1), (1, 2, 2), (1, 2, 3), (1, 3, 1), (2, 1, 1)], seeds={1: 1}
+    )
+    for member in (1, 2, 3):
+        assert parallel.trust[member] == pytest.approx(weighted[member])
