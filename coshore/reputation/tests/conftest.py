@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from coshore.accounts.tests.factories import SkillFactory, UserFactory
-from coshore.projects.tests.factories import (
+from coshore.reputation.tests.factories import (
     ClientPaymentFactory,
     DeliveredProjectFactory,
     TeamMemberFactory,
@@ -54,7 +54,7 @@ def team_project(*members: Any, paid: bool = True, delivered: bool = True, **kw:
     if delivered:
         project = DeliveredProjectFactory(created_by=members[0], **kw)
     else:
-        from coshore.projects.tests.factories import ProjectFactory
+        from coshore.reputation.tests.factories import ProjectFactory
 
         project = ProjectFactory(created_by=members[0], **kw)
     for m in members:
