@@ -23,6 +23,9 @@ BENCHMARKS: dict[str, list[str]] = {
                       "--concurrency", "16"],
     # PostgreSQL only: with --db sqlite, or no server under --db auto, it says so and passes.
     "bookings": ["bookings.py", "--clients", "32", "--duration", "15", "--rounds", "3"],
+    # In memory; about a minute and a half on 2 cores.
+    "reputation": ["reputation.py", "--members", "100000", "--endorsements", "1000000"],
+    "payouts": ["payouts.py", "--members", "50", "--entries", "10000"],
 }  # fmt: skip
 PER_BENCHMARK_TIMEOUT_S = 900
 

@@ -12,6 +12,7 @@ from coshore.core.api import StrictJsonParser, install_error_handlers
 from coshore.memberships.api import router as memberships_router
 from coshore.passes.api import router as passes_router
 from coshore.projects.api import router as projects_router
+from coshore.reputation.api import router as reputation_router
 from coshore.skills.api import router as skills_router
 from coshore.spaces.api import router as spaces_router
 
@@ -47,3 +48,4 @@ api.add_router("", memberships_router)
 api.add_router("", bookings_router)
 api.add_router("", passes_router)
 api.add_router("", projects_router)
+api.add_router("", reputation_router)

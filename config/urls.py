@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("coshore.memberships.urls")),
     path("", include("coshore.passes.urls")),
     path("", include("coshore.projects.urls")),
+    path("", include("coshore.reputation.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -34,6 +34,9 @@ class Endorsement(models.Model):
         ]
         indexes = [models.Index(fields=["endorsee", "skill"], name="endorsement_endorsee_skill")]
 
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.endorsee_id} for {self.skill_id}"
+
 
 class Reputation(models.Model):
     """A member's derived reputation, overall (`skill` null) and per skill.
@@ -59,3 +62,6 @@ class Reputation(models.Model):
                 fields=["user"], condition=Q(skill__isnull=True), name="uniq_reputation_overall"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Reputation of {self.user_id} in {self.skill_id or 'all'}: {self.score:.1f}"
