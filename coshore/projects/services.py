@@ -2,9 +2,10 @@
 client payments, closing and gallery consent.
 
 Each service owns its transaction and records an Activity (never message content). Changes that
-count a member's hours lock that member's team row first (`SELECT ... FOR UPDATE` on
-PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so two concurrent time
-entries cannot both slip under a budget.
+count a member's hours lock that member's user row, then their team row (`SELECT ... FOR
+UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so two
+concurrent time entries cannot both slip under a budget or past 24 hours in a day, even on two
+projects.
 """
 
 from __future__ import annotations
@@ -640,6 +641,9 @@ def log_time(
     if task is not None and task.project_id != project.pk:
         raise InvalidTimeEntry("The task belongs to another project.", detail={"field": "task"})
     with transaction.atomic():
+        # The day's 24 h span all the member's projects, so their user row is the lock that
+        # serialises their entries; the team row then holds their place on this team.
+        User.objects.select_for_update().filter(pk=person.pk).first()
         TeamMember.objects.select_for_update().get(project=project, user=person)
         agreement = selectors.agreement_in_force(project)
         if agreement is None:
