@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("coshore.bookings.urls")),
     path("", include("coshore.memberships.urls")),
     path("", include("coshore.passes.urls")),
+    path("", include("coshore.projects.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -560,6 +560,59 @@ def list_project_invitations(request: HttpRequest, project_id: int) -> Any:
     return {"items": [invitation_out(i) for i in selectors.list_project_invitations(project)]}
 
 
+class CandidateOut(Schema):
+    id: int
+    name: str
+    email: str
+    headline: str
+    home_space: SpaceRefOut | None
+
+
+class CandidateListOut(Schema):
+    items: list[CandidateOut]
+
+
+@router.get(
+    "/projects/{project_id}/candidates",
+    response={200: CandidateListOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+)
+def search_candidates(
+    request: HttpRequest,
+    project_id: int,
+    q: str = "",
+    skill: str = "",
+    limit: int = 20,
+) -> Any:
+    """People you can invite: members of your spaces and of your networks' spaces whose
+    profile you may see, not on the team yet, by name/email (`q`) and ESCO skill URI (`skill`);
+    at most `limit` (1-100) people."""
+    project = _team_project(request, project_id)
+    people = selectors.search_invitable_people(
+        inviter=request.user, project=project, q=q, skill_uri=skill, limit=limit
+    )
+    return {
+        "items": [
+            {
+                "id": u.pk,
+                "name": u.name,
+                "email": u.email,
+                "headline": u.profile.headline,
+                "home_space": (
+                    {
+                        "slug": u.profile.home_space.slug,
+                        "name": u.profile.home_space.name,
+                        "city": u.profile.home_space.city,
+                    }
+                    if u.profile.home_space
+                    else None
+                ),
+            }
+            for u in people
+        ]
+    }
+
+
 @router.get("/invitations", response={200: InvitationListOut, **ERRORS}, auth=AUTH_REQUIRED)
 def list_my_invitations(request: HttpRequest) -> Any:
     """Your pending invitations."""
@@ -887,4 +940,74 @@ def get_payouts(request: HttpRequest, project_id: int) -> Any:
             }
             for item in payouts.items
         ],
+    }
+
+
+class StatementLineOut(Schema):
+    role: str
+    hours: str | None
+    exact: str = Field(..., description="the exact share before rounding, to 6 decimals")
+    amount: str
+
+
+class StatementOut(Schema):
+    member: str
+    currency: str
+    income: str
+    agreement_version: int
+    coordinator: str
+    coordinator_share: str
+    pool_share: str
+    split_by: str
+    basis: str
+    note: str
+    budget_hours: str | None
+    team_hours: str
+    lines: list[StatementLineOut]
+    total: str
+    payments: list[PaymentOut]
+    time_entries: list[TimeEntryOut]
+
+
+@router.get(
+    "/projects/{project_id}/statements/{user_id}",
+    response={200: StatementOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+)
+def get_statement(request: HttpRequest, project_id: int, user_id: int) -> Any:
+    """A member's statement: their parts, each traced to the agreement version, the payments
+    and their time entries. Your own, or anyone's for the coordinator."""
+    project = _team_project(request, project_id)
+    member = selectors.get_team_user(project=project, user_id=user_id)
+    st = selectors.get_statement(project=project, user=request.user, member=member)
+    p = st.payouts
+    return {
+        "member": member.email,
+        "currency": p.currency,
+        "income": _money(p.income, p.currency),
+        "agreement_version": p.agreement.version,
+        "coordinator": p.agreement.coordinator.email,
+        "coordinator_share": str(p.agreement.coordinator_share),
+        "pool_share": str(p.agreement.pool_share),
+        "split_by": p.agreement.split_by,
+        "basis": p.basis,
+        "note": p.basis_note,
+        "budget_hours": _hours(st.budget),
+        "team_hours": _hours(st.total_hours),
+        "lines": [
+            {
+                "role": i.role,
+                "hours": _hours(i.hours),
+                "exact": str(
+                    (Decimal(i.exact.numerator) / Decimal(i.exact.denominator)).quantize(
+                        Decimal("0.000001")
+                    )
+                ),
+                "amount": _money(i.amount, p.currency),
+            }
+            for i in st.items
+        ],
+        "total": _money(st.total, p.currency),
+        "payments": [payment_out(x) for x in p.payments],
+        "time_entries": [entry_out(e) for e in st.entries],
     }

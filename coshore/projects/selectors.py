@@ -101,6 +101,40 @@ def find_invitable_person(*, inviter: Any, email: str) -> User | None:
     return None
 
 
+def search_invitable_people(
+    *, inviter: Any, project: Project, q: str = "", skill_uri: str = "", limit: int = 20
+) -> list[User]:
+    """Members of the inviter's spaces and of the spaces of the inviter's networks whose
+    profile the inviter may see, not yet on the team, matching `q` (name or email) and
+    `skill_uri` (an ESCO skill on their profile)."""
+    from coshore.accounts.selectors import list_profiles_visible_to
+
+    spaces = Q(space_id__in=space_ids_of_user(inviter)) | Q(
+        Exists(
+            NetworkSpace.objects.filter(
+                space_id=OuterRef("space_id"), network_id__in=network_ids_of_user(inviter)
+            )
+        )
+    )
+    reachable = SpaceRole.objects.filter(spaces).values("user_id")
+    profiles = list_profiles_visible_to(inviter).filter(user_id__in=reachable, user__is_active=True)
+    profiles = profiles.exclude(
+        user_id__in=TeamMember.objects.filter(project=project).values("user_id")
+    )
+    q = (q or "").strip()[:100]
+    if q:
+        profiles = profiles.filter(Q(user__display_name__icontains=q) | Q(user__email__icontains=q))
+    if skill_uri:
+        profiles = profiles.filter(skills__uri=skill_uri[:300])
+    ids = list(
+        profiles.order_by("user__display_name", "user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[: max(1, min(limit, 100))]
+    )
+    found = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile__home_space")}
+    return [found[i] for i in ids if i in found]
+
+
 # --- The project gate --------------------------------------------------------------------------
 
 
@@ -181,6 +215,14 @@ def list_gallery() -> QuerySet[Project]:
         .order_by("-closed_at", "-id")
         .select_related("organisation", "client_organisation")
     )
+
+
+def list_gallery_teams(projects: list[Project]) -> dict[int, list[TeamMember]]:
+    """The teams of gallery projects (names and spaces only are shown), by project id."""
+    teams: dict[int, list[TeamMember]] = {p.pk: [] for p in projects}
+    for m in TeamMember.objects.filter(project__in=projects).select_related("user", "space"):
+        teams[m.project_id].append(m)
+    return teams
 
 
 def invitation_not_found() -> InvitationNotFound:
@@ -475,7 +517,10 @@ def get_statement(*, project: Project, user: Any, member: User) -> Statement:
     and the time entries behind it. A member reads their own; the coordinator reads anyone's."""
     payouts = get_payouts(project=project, user=user)
     if member.pk != user.pk and payouts.agreement.coordinator_id != user.pk:
-        raise NotOnTeam("You can read your own statement; the coordinator reads everyone's.")
+        raise NotOnTeam(
+            "You can read your own statement; the coordinator reads everyone's.",
+            code="statement.not_yours",
+        )
     if not TeamMember.objects.filter(project=project, user=member).exists():
         raise ProjectNotFound("No such team member.", code="project.member_not_found")
     items = [i for i in payouts.items if i.member is not None and i.member.pk == member.pk]
@@ -520,3 +565,17 @@ def get_time_entry(*, project: Project, entry_id: Any) -> TimeEntry:
     if entry is None:
         raise ProjectNotFound("No such time entry.", code="time_entry.not_found")
     return entry
+
+
+def get_team_user(*, project: Project, user_id: Any) -> User:
+    """A person on the project's team, by id."""
+    member = (
+        TeamMember.objects.filter(project_id=project.pk, user_id=user_id)
+        .select_related("user")
+        .first()
+        if _valid_id(user_id)
+        else None
+    )
+    if member is None:
+        raise ProjectNotFound("No such team member.", code="project.member_not_found")
+    return member.user

@@ -1,11 +1,10 @@
 """Every state change of projects: opening, invitations, agreements, tasks, the thread, time,
 client payments, closing and gallery consent.
 
-Each service owns its transaction and records an Activity (never message content). Changes that
-count a member's hours lock that member's user row, then their team row (`SELECT ... FOR
-UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so two
-concurrent time entries cannot both slip under a budget or past 24 hours in a day, even on two
-projects.
+Each service owns its transaction and records an Activity (never message content). Logging time
+locks the person's account row first (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE
+transactions already serialise writers), so two concurrent time entries can neither both slip
+under a budget nor add up to more than 24 hours on a day.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from coshore.activity.services import record_activity
 from coshore.core.errors import Unauthenticated
 from coshore.memberships.rules import normalise_currency
 
-from . import selectors
+from . import emails, selectors
 from .errors import (
     AgreementConflict,
     AlreadyOnTeam,
@@ -78,6 +77,11 @@ MAX_TEAM = 200
 TIME_ENTRY_PAST_DAYS = 366
 
 
+def _enqueue_on_commit(task: Any, *args: Any) -> None:
+    # robust: a mail server that is down must not undo a committed change.
+    transaction.on_commit(lambda: task.enqueue(*args), robust=True)
+
+
 def _require_user(user: Any) -> User:
     if user is None or not getattr(user, "is_authenticated", False):
         raise Unauthenticated("Log in first.")
@@ -85,6 +89,10 @@ def _require_user(user: Any) -> User:
 
 
 def _require_open(project: Project) -> None:
+    """Refuse changes to a delivered project (read from the database: the object may be stale)."""
+    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    if status is not None:
+        project.status = status
     if project.status != ProjectStatus.OPEN:
         raise ProjectClosed("This project is delivered and closed.")
 
@@ -219,6 +227,7 @@ def invite_member(*, project: Project, inviter: Any, email: str, message: str = 
                 space=selectors.home_space_of(user),
                 metadata={"project": project.pk, "invitee": invitee.pk},
             )
+            _enqueue_on_commit(emails.send_invitation_email, invitation.pk)
     except IntegrityError:
         raise InvitationConflict("This person already has a pending invitation.") from None
     return invitation
@@ -418,6 +427,8 @@ def propose_agreement(
                 "split_by": split_by,
             },
         )
+        if agreement.accepted_at is None:
+            _enqueue_on_commit(emails.send_agreement_email, agreement.pk)
     return agreement
 
 
@@ -641,10 +652,10 @@ def log_time(
     if task is not None and task.project_id != project.pk:
         raise InvalidTimeEntry("The task belongs to another project.", detail={"field": "task"})
     with transaction.atomic():
-        # The day's 24 h span all the member's projects, so their user row is the lock that
-        # serialises their entries; the team row then holds their place on this team.
+        # One person's time entries take turns (their account row is the lock), so neither the
+        # budget nor the 24 hours of a day can be overrun by concurrent entries.
         User.objects.select_for_update().filter(pk=person.pk).first()
-        TeamMember.objects.select_for_update().get(project=project, user=person)
+        _require_open(project)  # again, under the lock: the project may have closed meanwhile
         agreement = selectors.agreement_in_force(project)
         if agreement is None:
             raise NoAcceptedAgreement(

@@ -70,7 +70,8 @@ def agree(
         pool_share=pool_share,
         split_by=split_by,
         budgets=[
-            services.BudgetIn(email=p.email, hours=str(h)) for p, h in zip(people, budgets, strict=True)
+            services.BudgetIn(email=p.email, hours=str(h))
+            for p, h in zip(people, budgets, strict=True)
         ],
     )
     for person in people[1:]:

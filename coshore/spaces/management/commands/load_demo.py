@@ -165,6 +165,9 @@ class Command(BaseCommand):
             + " created"
         )
         load_pass_demo(stdout=self.stdout)
+        from coshore.projects.demo import load_projects_demo
+
+        load_projects_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
