@@ -1,5 +1,9 @@
 """HTTP tests of the projects API: the whole journey with exact payouts, access to every
-endpoint, and bad input in the shared error shape with nothing written."""
+endpoint, and bad input in the shared error shape with nothing written.
+
+Alice (Paris) and Bob (Tel Aviv) are this module's people, with emails spelled out so payout
+lines read as they are served; `project` (Alice's, shadowing the conftest's) and `agreed` (with
+Bob and an accepted agreement) are theirs; `cities` comes from the projects conftest."""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from coshore.projects.models import (
 from coshore.projects.rules import next_weekday
 from coshore.spaces.tests.factories import SpaceFactory
 
-from .factories import TwoCities, agree, join, member_of, two_cities
+from .factories import TwoCities, agree, join, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +88,6 @@ def days_ago(n: int) -> str:
 
 
 @pytest.fixture
-def cities(db: Any) -> TwoCities:
-    return two_cities()
-
-
-@pytest.fixture
 def alice(cities: TwoCities, make_user: Any) -> Any:
     """Works from Paris; opens the projects and coordinates them."""
     return member_of(cities.paris, make_user("alice@paris.example", name="Alice Martin"))
@@ -127,7 +126,7 @@ def project(alice: Any) -> Project:
 
 
 @pytest.fixture
-def team(project: Project, alice: Any, bob: Any) -> Project:
+def agreed(project: Project, alice: Any, bob: Any) -> Project:
     """Alice and Bob, under an accepted agreement: Alice coordinates for 10 %, 5 % to the pool,
     budgets 40 h and 10 h, split by logged hours."""
     join(project, alice, bob)
@@ -270,19 +269,19 @@ def test_two_cities_open_agree_log_get_paid_and_split_it_to_the_cent(
 
 
 def test_an_approved_hour_beyond_budget_counts_in_the_payouts(
-    client_for: Any, team: Project, alice: Any, bob: Any
+    client_for: Any, agreed: Project, alice: Any, bob: Any
 ) -> None:
     b = client_for(bob)
-    url = f"/api/v1/projects/{team.pk}/time-entries"
+    url = f"/api/v1/projects/{agreed.pk}/time-entries"
     assert post(b, url, {"date": days_ago(2), "hours": "10"}).json()["status"] == "approved"
     extra = post(b, url, {"date": days_ago(1), "hours": "2"}).json()
     assert extra["status"] == "pending"
     r = post(client_for(alice), f"{url}/{extra['id']}/approve")
     assert r.status_code == 200 and r.json()["status"] == "approved"
     services.record_payment(
-        project=team, user=alice, amount="120", currency="EUR", received_at=date.today()
+        project=agreed, user=alice, amount="120", currency="EUR", received_at=date.today()
     )
-    items = b.get(f"/api/v1/projects/{team.pk}/payouts").json()["items"]
+    items = b.get(f"/api/v1/projects/{agreed.pk}/payouts").json()["items"]
     # Nobody else logged time: Bob's 12 h take the whole 85 %.
     assert items[-1] == {
         "member": "bob@telaviv.example",
@@ -340,8 +339,8 @@ def test_payouts_round_to_the_currency_minor_unit_and_add_up(
     assert sum(Decimal(x) for x in amounts) == Decimal(income)
 
 
-def test_before_any_payment_everyone_gets_zero(client_for: Any, team: Project, bob: Any) -> None:
-    body = client_for(bob).get(f"/api/v1/projects/{team.pk}/payouts").json()
+def test_before_any_payment_everyone_gets_zero(client_for: Any, agreed: Project, bob: Any) -> None:
+    body = client_for(bob).get(f"/api/v1/projects/{agreed.pk}/payouts").json()
     assert body["income"] == "0.00"
     assert body["basis"] == "budget_hours"  # nobody has logged yet
     assert {i["amount"] for i in body["items"]} == {"0.00"}
@@ -366,12 +365,12 @@ def test_budget_split_follows_the_agreed_hours(client_for: Any, alice: Any, bob:
 
 
 def test_a_new_version_keeps_the_old_one_in_force_until_everyone_accepts(
-    client_for: Any, team: Project, alice: Any, bob: Any
+    client_for: Any, agreed: Project, alice: Any, bob: Any
 ) -> None:
     a, b = client_for(alice), client_for(bob)
-    url = f"/api/v1/projects/{team.pk}"
+    url = f"/api/v1/projects/{agreed.pk}"
     services.record_payment(
-        project=team, user=alice, amount="100", currency="EUR", received_at=date.today()
+        project=agreed, user=alice, amount="100", currency="EUR", received_at=date.today()
     )
     before = b.get(f"{url}/payouts").json()
     r = put(
@@ -472,13 +471,13 @@ def test_who_reads_an_open_project(
     request: Any,
     client_for: Any,
     api_client: Client,
-    team: Project,
+    agreed: Project,
     invitee: Any,
     who: str,
     status: int,
 ) -> None:
     client = api_client if who == "anonymous" else client_for(request.getfixturevalue(who))
-    r = client.get(f"/api/v1/projects/{team.pk}")
+    r = client.get(f"/api/v1/projects/{agreed.pk}")
     if status == 404:
         assert_error(r, 404, "project.not_found")
         return
@@ -511,10 +510,10 @@ TEAM_ONLY = [
 @pytest.mark.parametrize(("method", "path"), TEAM_ONLY)
 @pytest.mark.parametrize("who", ["invitee", "neighbour", "stranger", "staff"])
 def test_team_only_endpoints_are_not_found_for_everyone_else(
-    request: Any, client_for: Any, team: Project, invitee: Any, who: str, method: str, path: str
+    request: Any, client_for: Any, agreed: Project, invitee: Any, who: str, method: str, path: str
 ) -> None:
     client = client_for(request.getfixturevalue(who))
-    url = f"/api/v1/projects/{team.pk}{path}"
+    url = f"/api/v1/projects/{agreed.pk}{path}"
     body = {"date": days_ago(1), "hours": "1", "amount": "1", "currency": "EUR"}
     body |= {"received_at": days_ago(1), "email": "bob@telaviv.example"}
     before = counts()
@@ -525,27 +524,27 @@ def test_team_only_endpoints_are_not_found_for_everyone_else(
 
 @pytest.mark.parametrize(("method", "path"), TEAM_ONLY)
 def test_anonymous_callers_must_log_in(
-    api_client: Client, team: Project, method: str, path: str
+    api_client: Client, agreed: Project, method: str, path: str
 ) -> None:
-    url = f"/api/v1/projects/{team.pk}{path}"
+    url = f"/api/v1/projects/{agreed.pk}{path}"
     r = api_client.get(url) if method == "get" else post(api_client, url, {})
     assert_error(r, 401, "auth.required")
 
 
 def test_a_gallery_project_is_public_but_its_team_data_is_not(
-    client_for: Any, api_client: Client, team: Project, alice: Any, bob: Any, neighbour: Any
+    client_for: Any, api_client: Client, agreed: Project, alice: Any, bob: Any, neighbour: Any
 ) -> None:
-    services.log_time(project=team, user=bob, day=date.fromisoformat(days_ago(1)), hours="3")
-    services.close_project(project=team, user=alice)
-    services.set_gallery_consent(project=team, user=alice, consent=True)
-    assert_error(api_client.get(f"/api/v1/projects/{team.pk}"), 404, "project.not_found")
+    services.log_time(project=agreed, user=bob, day=date.fromisoformat(days_ago(1)), hours="3")
+    services.close_project(project=agreed, user=alice)
+    services.set_gallery_consent(project=agreed, user=alice, consent=True)
+    assert_error(api_client.get(f"/api/v1/projects/{agreed.pk}"), 404, "project.not_found")
     assert api_client.get("/api/v1/projects/gallery").json()["items"] == []
-    services.set_gallery_consent(project=team, user=bob, consent=True)
+    services.set_gallery_consent(project=agreed, user=bob, consent=True)
 
     assert [p["id"] for p in api_client.get("/api/v1/projects/gallery").json()["items"]] == [
-        team.pk
+        agreed.pk
     ]
-    r = api_client.get(f"/api/v1/projects/{team.pk}")
+    r = api_client.get(f"/api/v1/projects/{agreed.pk}")
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["in_gallery"], body["on_team"], body["status"]) == (True, False, "closed")
@@ -557,24 +556,26 @@ def test_a_gallery_project_is_public_but_its_team_data_is_not(
     assert "alice@paris.example" not in r.content.decode()
 
     outsider = client_for(neighbour)
-    assert outsider.get(f"/api/v1/projects/{team.pk}").json()["in_gallery"] is True
+    assert outsider.get(f"/api/v1/projects/{agreed.pk}").json()["in_gallery"] is True
     before = counts()
     for path in ("/payouts", "/time-entries", "/payments", "/agreements"):
-        assert_error(outsider.get(f"/api/v1/projects/{team.pk}{path}"), 404, "project.not_found")
+        assert_error(outsider.get(f"/api/v1/projects/{agreed.pk}{path}"), 404, "project.not_found")
     r = post(
-        outsider, f"/api/v1/projects/{team.pk}/time-entries", {"date": days_ago(1), "hours": "1"}
+        outsider, f"/api/v1/projects/{agreed.pk}/time-entries", {"date": days_ago(1), "hours": "1"}
     )
     assert_error(r, 404, "project.not_found")
     assert counts() == before
     # The team still sees its own data on the delivered project.
-    team_view = client_for(bob).get(f"/api/v1/projects/{team.pk}").json()
+    team_view = client_for(bob).get(f"/api/v1/projects/{agreed.pk}").json()
     assert team_view["on_team"] is True
     assert [m["logged_hours"] for m in team_view["team"]] == ["0.00", "3.00"]
 
 
-def test_another_teams_project_is_not_found(client_for: Any, team: Project, neighbour: Any) -> None:
+def test_another_teams_project_is_not_found(
+    client_for: Any, agreed: Project, neighbour: Any
+) -> None:
     theirs = open_project(neighbour, title="Neighbour's")
-    a = client_for(team.created_by)
+    a = client_for(agreed.created_by)
     before = counts()
     for r in (
         a.get(f"/api/v1/projects/{theirs.pk}"),
@@ -594,10 +595,12 @@ def test_unknown_project_ids_are_not_found(client_for: Any, alice: Any, project_
 
 
 def test_list_my_projects_shows_only_mine(
-    client_for: Any, team: Project, alice: Any, neighbour: Any
+    client_for: Any, agreed: Project, alice: Any, neighbour: Any
 ) -> None:
     open_project(neighbour, title="Neighbour's")
-    assert [p["id"] for p in client_for(alice).get("/api/v1/projects").json()["items"]] == [team.pk]
+    assert [p["id"] for p in client_for(alice).get("/api/v1/projects").json()["items"]] == [
+        agreed.pk
+    ]
 
 
 # --- Invitations ---------------------------------------------------------------------------------
@@ -685,20 +688,20 @@ def test_opening_a_project_refuses_bad_input(
     assert counts() == before
 
 
-def test_malformed_json_and_wrong_shapes(client_for: Any, team: Project, alice: Any) -> None:
+def test_malformed_json_and_wrong_shapes(client_for: Any, agreed: Project, alice: Any) -> None:
     a = client_for(alice)
     before = counts()
     for url in (
         "/api/v1/projects",
-        f"/api/v1/projects/{team.pk}/time-entries",
-        f"/api/v1/projects/{team.pk}/payments",
-        f"/api/v1/projects/{team.pk}/invitations",
+        f"/api/v1/projects/{agreed.pk}/time-entries",
+        f"/api/v1/projects/{agreed.pk}/payments",
+        f"/api/v1/projects/{agreed.pk}/invitations",
     ):
         r = a.post(url, data="{not json", content_type="application/json")
         assert_error(r, 400, "request.malformed_json")
         r = a.post(url, data="[1, 2]", content_type="application/json")
         assert_error(r, 400, "request.malformed_json")
-    r = a.put(f"/api/v1/projects/{team.pk}/agreement", data="{", content_type="application/json")
+    r = a.put(f"/api/v1/projects/{agreed.pk}/agreement", data="{", content_type="application/json")
     assert_error(r, 400, "request.malformed_json")
     assert counts() == before
 
@@ -743,20 +746,20 @@ def test_anonymous_cannot_open_a_project(api_client: Client) -> None:
     ],
 )
 def test_logging_time_refuses_bad_input(
-    client_for: Any, team: Project, bob: Any, overrides: dict[str, Any], status: int, code: str
+    client_for: Any, agreed: Project, bob: Any, overrides: dict[str, Any], status: int, code: str
 ) -> None:
     body = {"date": days_ago(1), "hours": "2", "note": "", **overrides}
     before = counts()
-    r = post(client_for(bob), f"/api/v1/projects/{team.pk}/time-entries", body)
+    r = post(client_for(bob), f"/api/v1/projects/{agreed.pk}/time-entries", body)
     assert_error(r, status, code)
     assert counts() == before
 
 
 def test_a_day_has_at_most_24_hours_across_entries_and_projects(
-    client_for: Any, team: Project, alice: Any, bob: Any
+    client_for: Any, agreed: Project, alice: Any, bob: Any
 ) -> None:
     b = client_for(bob)
-    url = f"/api/v1/projects/{team.pk}/time-entries"
+    url = f"/api/v1/projects/{agreed.pk}/time-entries"
     day = days_ago(1)
     assert post(b, url, {"date": day, "hours": "20"}).status_code == 201
     before = counts()
@@ -780,30 +783,30 @@ def test_a_day_has_at_most_24_hours_across_entries_and_projects(
 
 
 def test_time_on_a_closed_project_is_refused(
-    client_for: Any, team: Project, alice: Any, bob: Any
+    client_for: Any, agreed: Project, alice: Any, bob: Any
 ) -> None:
-    services.close_project(project=team, user=alice)
+    services.close_project(project=agreed, user=alice)
     before = counts()
     r = post(
         client_for(bob),
-        f"/api/v1/projects/{team.pk}/time-entries",
+        f"/api/v1/projects/{agreed.pk}/time-entries",
         {"date": days_ago(1), "hours": "1"},
     )
     assert_error(r, 409, "project.closed")
-    r = post(client_for(alice), f"/api/v1/projects/{team.pk}/invitations", {"email": "x@y.z"})
+    r = post(client_for(alice), f"/api/v1/projects/{agreed.pk}/invitations", {"email": "x@y.z"})
     assert_error(r, 409, "project.closed")
     assert counts() == before
 
 
 def test_a_member_without_a_budget_in_force_cannot_log(
-    client_for: Any, team: Project, alice: Any, cities: TwoCities, make_user: Any
+    client_for: Any, agreed: Project, alice: Any, cities: TwoCities, make_user: Any
 ) -> None:
     carol = member_of(cities.tel_aviv, make_user("carol@telaviv.example"))
-    join(team, alice, carol)
+    join(agreed, alice, carol)
     before = counts()
     r = post(
         client_for(carol),
-        f"/api/v1/projects/{team.pk}/time-entries",
+        f"/api/v1/projects/{agreed.pk}/time-entries",
         {"date": days_ago(1), "hours": "1"},
     )
     assert_error(r, 409, "time_entry.conflict")
@@ -983,23 +986,23 @@ def test_accepting_an_agreement_twice_or_with_none_is_a_conflict(
     ],
 )
 def test_recording_a_payment_refuses_bad_input(
-    client_for: Any, team: Project, alice: Any, overrides: dict[str, Any], status: int, code: str
+    client_for: Any, agreed: Project, alice: Any, overrides: dict[str, Any], status: int, code: str
 ) -> None:
     body = {"amount": "100", "currency": "EUR", "received_at": days_ago(1), **overrides}
     before = counts()
     assert_error(
-        post(client_for(alice), f"/api/v1/projects/{team.pk}/payments", body), status, code
+        post(client_for(alice), f"/api/v1/projects/{agreed.pk}/payments", body), status, code
     )
     assert counts() == before
 
 
 def test_only_the_coordinator_or_opener_records_payments(
-    client_for: Any, team: Project, bob: Any
+    client_for: Any, agreed: Project, bob: Any
 ) -> None:
     before = counts()
     r = post(
         client_for(bob),
-        f"/api/v1/projects/{team.pk}/payments",
+        f"/api/v1/projects/{agreed.pk}/payments",
         {"amount": "100", "currency": "EUR", "received_at": days_ago(1)},
     )
     assert_error(r, 403, "project.not_coordinator")

@@ -34,7 +34,7 @@ from coshore.projects.models import (
     TimeEntryStatus,
 )
 
-from .factories import agree, join, member_of, two_cities
+from .factories import agree, join, member_of
 
 THREADS = 8
 
@@ -86,9 +86,8 @@ def day_total(user: Any, day: Any) -> Decimal:
 
 
 @pytest.fixture
-def people(make_user: Any) -> list[Any]:
+def people(make_user: Any, cities: Any) -> list[Any]:
     """Eight members: the first four work from Paris, the others from Tel Aviv."""
-    cities = two_cities()
     return [
         member_of(
             cities.paris if i < 4 else cities.tel_aviv,
