@@ -193,6 +193,15 @@ def require_team_member(user: Any, project: Project) -> TeamMember:
     return member
 
 
+def list_team(project: Project) -> list[TeamMember]:
+    """The team in the order people joined, with each person and their space."""
+    return list(
+        TeamMember.objects.filter(project_id=project.pk)
+        .select_related("user", "space")
+        .order_by("joined_at", "id")
+    )
+
+
 def is_in_gallery(project: Project) -> bool:
     return Project.objects.filter(_gallery_q(), pk=project.pk).exists()
 

@@ -4,10 +4,12 @@ while nothing changes."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -176,6 +178,18 @@ def test_team_tab_shows_spaces_budgets_and_shared_hours(client_for: Any, world: 
     assert "Shared working hours:" in html
     assert " in Paris" in html and " in Tel Aviv" in html
     assert "of 10 h" in html and "of 20 h" in html
+    # Each member's local time is in their own zone, not the server's.
+    found = dict(
+        (zone, offset)
+        for offset, zone in re.findall(
+            r'datetime="[0-9T:.-]+([+-]\d\d:\d\d)" title="([^"]+)"', html
+        )
+    )
+    now = timezone.now()
+    assert found == {
+        name: now.astimezone(ZoneInfo(name)).isoformat()[-6:]
+        for name in ("Europe/Paris", "Asia/Jerusalem")
+    }
 
 
 def test_propose_and_accept_an_agreement_on_the_page(client_for: Any, world: World) -> None:
@@ -346,3 +360,15 @@ def test_the_project_page_query_count_does_not_grow_with_the_team(
     for tab in TABS:
         with django_assert_max_num_queries(16):
             assert c.get(f"/projects/{world.project.pk}/{tab}").status_code == 200
+
+
+def test_team_tab_lists_people_of_the_network_to_invite(client_for: Any, world: World) -> None:
+    from coshore.accounts.models import Profile
+
+    Profile.objects.filter(user=world.carol).update(visibility="network")
+    page = client_for(world.alice).get(f"/projects/{world.project.pk}/")
+    html = page.content.decode()
+    assert "People in your networks" in html
+    assert world.carol.name in html and world.outsider.name not in html
+    html = client_for(world.alice).get(f"/projects/{world.project.pk}/?q=zzz").content.decode()
+    assert "Nobody matches “zzz”." in html

@@ -55,7 +55,7 @@ def _agreement_tab(
     newest = versions[0].version if versions else 0
     history = [_version(a, in_force, newest) for a in versions]
     latest = history[0] if history else None
-    members = list(project.team.select_related("user"))
+    members = selectors.list_team(project)
     can_accept = bool(
         latest
         and latest["agreement"].accepted_at is None
@@ -84,7 +84,7 @@ def agreement(request: HttpRequest, project_id: int) -> HttpResponse:
 @page
 def propose(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = team_project(request, project_id)
-    form = AgreementForm(request.POST, team=list(project.team.select_related("user")))
+    form = AgreementForm(request.POST, team=selectors.list_team(project))
     if not form.is_valid():
         return _agreement_tab(request, project, form, status=400)
     data = form.cleaned_data

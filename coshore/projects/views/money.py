@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from coshore.core.errors import DomainError
 
 from .. import selectors, services
-from ..errors import NoAcceptedAgreement, ProjectNotFound
+from ..errors import NoAcceptedAgreement
 from ..forms import PaymentForm
 from ..models import Project, SplitBy
 from ..rules import HUNDRED, minor_digits
@@ -34,7 +34,7 @@ def _money_tab(
         payouts = selectors.get_payouts(project=project, user=request.user)
     except NoAcceptedAgreement as error:
         no_agreement = error.message
-    team = list(project.team.select_related("user", "space"))
+    team = selectors.list_team(project)
     me = next(m for m in team if m.user_id == request.user.pk)
     is_coordinator = payouts is not None and payouts.agreement.coordinator_id == request.user.pk
     context = {
@@ -160,10 +160,8 @@ ROLE_LABELS = {"coordinator": "Coordinator", "hours": "Hours", "pool": "Pool"}
 
 def _statement(request: HttpRequest, project_id: int, user_id: int) -> Statement:
     project, _ = team_project(request, project_id)
-    seat = project.team.select_related("user").filter(user_id=user_id).first()
-    if seat is None:
-        raise ProjectNotFound("No such team member.", code="project.member_not_found")
-    return selectors.get_statement(project=project, user=request.user, member=seat.user)
+    member = selectors.get_team_user(project=project, user_id=user_id)
+    return selectors.get_statement(project=project, user=request.user, member=member)
 
 
 def _lines(statement: Statement) -> list[dict[str, Any]]:

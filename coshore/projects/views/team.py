@@ -58,6 +58,14 @@ def _team_tab(
         "shared_hours": shared_hours(team),
         "invite_form": form or InviteForm(),
         "invitations": invitations,
+        "q": request.GET.get("q", "")[:100],
+        "candidates": (
+            selectors.search_invitable_people(
+                inviter=request.user, project=project, q=request.GET.get("q", ""), limit=8
+            )
+            if project.is_open
+            else []
+        ),
     }
     return render_tab(request, project, "team", context, status=status)
 

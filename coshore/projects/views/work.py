@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coshore.core.errors import DomainError
 
 from .. import selectors, services
-from ..errors import ProjectNotFound
 from ..forms import PostForm, TaskForm, TimeForm
-from ..models import PostKind, Project, Task, TaskStatus, TimeEntry, TimeEntryStatus
+from ..models import PostKind, Project, Task, TaskStatus, TimeEntryStatus
 from .common import is_htmx, page, render_tab, team_project
 
 # --- Board -------------------------------------------------------------------------------------
@@ -39,7 +38,7 @@ def _columns(project: Project) -> list[dict[str, Any]]:
 def _board_tab(
     request: HttpRequest, project: Project, form: TaskForm | None = None, status: int = 200
 ) -> HttpResponse:
-    members = list(project.team.select_related("user"))
+    members = selectors.list_team(project)
     context = {"columns": _columns(project), "form": form or TaskForm(team=members)}
     return render_tab(request, project, "board", context, status=status)
 
@@ -55,7 +54,7 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
 @page
 def add_task(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = team_project(request, project_id)
-    form = TaskForm(request.POST, team=list(project.team.select_related("user")))
+    form = TaskForm(request.POST, team=selectors.list_team(project))
     if not form.is_valid():
         return _board_tab(request, project, form, status=400)
     try:
@@ -75,10 +74,7 @@ def add_task(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def _task(project: Project, task_id: int) -> Task:
-    task = selectors.list_tasks(project).filter(pk=task_id).first()
-    if task is None:
-        raise ProjectNotFound("No such task.", code="task.not_found")
-    return task
+    return selectors.get_task(project=project, task_id=task_id)
 
 
 @require_POST
@@ -198,9 +194,7 @@ def time(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, project_id: int, entry_id: int, approve: bool) -> HttpResponse:
     project, _ = team_project(request, project_id)
-    entry: TimeEntry | None = selectors.list_time_entries(project).filter(pk=entry_id).first()
-    if entry is None:
-        raise ProjectNotFound("No such time entry.", code="time_entry.not_found")
+    entry = selectors.get_time_entry(project=project, entry_id=entry_id)
     error: DomainError | None = None
     try:
         entry = services.decide_time_entry(entry=entry, user=request.user, approve=approve)
