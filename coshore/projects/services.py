@@ -671,10 +671,11 @@ def log_time(
             status=TimeEntryStatus.DECLINED
         ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
         if day_total + amount > MAX_DAY_HOURS:
+            logged = day_total.quantize(Decimal("0.01"))  # SQLite's Sum drops the scale
             raise InvalidTimeEntry(
                 f"You would log more than 24 hours on {day.isoformat()} "
-                f"({day_total} h are logged already).",
-                detail={"field": "hours", "logged": str(day_total)},
+                f"({logged} h are logged already).",
+                detail={"field": "hours", "logged": str(logged)},
             )
         used = TimeEntry.objects.filter(project=project, user=person).exclude(
             status=TimeEntryStatus.DECLINED
