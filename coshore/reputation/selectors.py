@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from coshore.accounts.models import User
 from coshore.accounts.selectors import get_profile_for_user
@@ -225,3 +225,19 @@ def list_endorsement_choices(*, project: Project, endorser: Any) -> list[Teammat
             )
         )
     return result
+
+
+def endorsed_skills_by_project(project_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
+    """For each project, the skills its team endorsed each other for, with how many
+    endorsements, most endorsed first (one query). Callers pass projects the viewer may see."""
+    ids = [i for i in project_ids if isinstance(i, int)][:500]
+    found: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}
+    rows = (
+        Endorsement.objects.filter(project_id__in=ids)
+        .values("project_id", "skill__preferred_label")
+        .annotate(n=Count("id"))
+        .order_by("project_id", "-n", "skill__preferred_label")
+    )
+    for row in rows:
+        found[row["project_id"]].append((row["skill__preferred_label"], row["n"]))
+    return found

@@ -67,7 +67,9 @@ def endorse(request: HttpRequest, project_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, f"Saved: {given} endorsement(s) given, {withdrawn} withdrawn."
+                request,
+                f"Saved: {given} endorsement{'' if given == 1 else 's'} given, "
+                f"{withdrawn} withdrawn.",
             )
         return redirect(reverse("reputation:endorse", args=[project.pk]))
     context = {

@@ -188,3 +188,63 @@ def test_the_project_page_on_a_phone(mobile_page: Page, live_server: Any, team: 
         assert width <= 390, f"{tab or 'team'} scrolls sideways ({width}px)"
         screenshot(mobile_page, f"projects-mobile-{tab.strip('/') or 'team'}")
     expect(mobile_page.get_by_role("navigation", name="Project sections")).to_be_visible()
+
+
+def test_deliver_endorse_and_show_in_the_gallery(page: Page, live_server: Any, team: Team) -> None:
+    """Alice closes the paid project; both agree to the gallery; Alice endorses Bob's Python;
+    after the reputation recomputation Bob's profile shows it, and the gallery the project."""
+    from coshore.accounts.models import Profile
+    from coshore.accounts.tests.factories import SkillFactory
+    from coshore.reputation.models import Endorsement
+    from coshore.reputation.services import recompute_reputation
+
+    python = SkillFactory(
+        uri="http://data.europa.eu/esco/skill/python-test", preferred_label="Python"
+    )
+    Profile.objects.get(user=team.bob).skills.add(python)
+    Profile.objects.filter(user=team.bob).update(visibility="network")
+    project = services.open_project(
+        creator=team.alice, title="Data pipeline for Acme", currency="EUR", client_name="Acme"
+    )
+    invitation = services.invite_member(project=project, inviter=team.alice, email=team.bob.email)
+    services.accept_invitation(invitation=invitation, user=team.bob)
+    services.propose_agreement(
+        project=project,
+        proposer=team.alice,
+        coordinator_email=team.alice.email,
+        coordinator_share="10",
+        split_by="budget_hours",
+        budgets=[services.BudgetIn(team.alice.email, "5"), services.BudgetIn(team.bob.email, "5")],
+    )
+    services.accept_agreement(project=project, user=team.bob)
+    services.record_payment(
+        project=project, user=team.alice, amount="500", currency="EUR",
+        received_at=timezone.localdate(),
+    )  # fmt: skip
+
+    log_in(page, live_server, team.alice)
+    page.goto(live_server.url + f"/projects/{project.pk}/money/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Close project").click()
+    expect(page.get_by_role("link", name=re.compile("Endorse your teammates"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("Endorse your teammates")).click()
+    page.get_by_label("Python").check()
+    page.get_by_role("button", name="Save endorsements").click()
+    expect(page.locator("body")).to_contain_text("Saved: 1 endorsement given, 0 withdrawn.")
+    screenshot(page, "projects-endorse")
+    assert list(Endorsement.objects.values_list("endorsee__email", "skill__preferred_label")) == [
+        ("bob@example.org", "Python")
+    ]
+    services.set_gallery_consent(project=project, user=team.alice, consent=True)
+    services.set_gallery_consent(project=project, user=team.bob, consent=True)
+    recompute_reputation()
+
+    page.goto(live_server.url + f"/accounts/people/{team.bob.pk}/")
+    expect(page.locator("#reputation")).to_contain_text("Python")
+    screenshot(page, "projects-reputation")
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Project gallery").click()
+    card = page.locator(".gallery-item", has_text="Data pipeline for Acme")
+    expect(card.get_by_role("list", name="Endorsed skills")).to_have_text("Python")
+    screenshot(page, "projects-gallery")

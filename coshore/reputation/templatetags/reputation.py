@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from coshore.core.errors import NotFound
-from coshore.reputation.selectors import get_reputation_for_profile
+from coshore.reputation.selectors import endorsed_skills_by_project, get_reputation_for_profile
 
 register = template.Library()
 
@@ -22,3 +22,15 @@ def profile_reputation(context: dict[str, Any], person: Any) -> dict[str, Any]:
     except NotFound:
         rep = None
     return {"rep": rep}
+
+
+@register.simple_tag
+def gallery_skills(items: list[Any]) -> dict[int, list[tuple[str, int]]]:
+    """`{% gallery_skills items as skills %}`: the endorsed skills of the gallery's projects
+    (items with a `project`), in one query; read one with `skills|skills_of:project.pk`."""
+    return endorsed_skills_by_project([it["project"].pk for it in items])
+
+
+@register.filter
+def skills_of(skills: dict[int, list[tuple[str, int]]], project_id: int) -> list[tuple[str, int]]:
+    return skills.get(project_id, [])

@@ -61,7 +61,7 @@ def test_bad_ticks_write_nothing(
     value = tick.format(ada=ada.pk, ben=ben.pk, out=outsider.pk)
     r = c.post(page(project), {"endorse": [f"{ben.pk}|{PYTHON_URI}", value]}, follow=True)
     assert r.status_code == 200
-    assert 'role="alert"' in r.content.decode()
+    assert 'class="flash flash-error"' in r.content.decode()
     assert not Endorsement.objects.exists()
 
 
