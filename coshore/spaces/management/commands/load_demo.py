@@ -168,6 +168,10 @@ class Command(BaseCommand):
         from coshore.projects.demo import load_projects_demo
 
         load_projects_demo(stdout=self.stdout)
+        from coshore.projects.demo import DELIVERED_TITLE
+        from coshore.reputation.demo import load_reputation_demo
+
+        load_reputation_demo(project_title=DELIVERED_TITLE, stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
