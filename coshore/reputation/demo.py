@@ -1,5 +1,5 @@
 """Endorsements on the demo's delivered project, and the reputation they give (called by
-`coshore load-demo`). Idempotent: endorsements that exist are kept; reputation is recomputed."""
+`coshore load-demo`). Idempotent: endorsements that exist are kept; reputation is recomputed when some were made."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from coshore.projects.models import Project, ProjectStatus
 from coshore.skills.models import Skill
 
 from . import services
-from .models import Endorsement
+from .models import Endorsement, Reputation
 
 # (endorser, endorsee, ESCO preferred label) on the delivered demo project
 ENDORSEMENTS = [
@@ -42,9 +42,10 @@ def load_reputation_demo(*, project_title: str, stdout: Any = None) -> int:
             project=project, endorser=people[endorser], endorsee=people[endorsee], skill=skill
         )
         made += 1
-    stats = services.recompute_reputation()
-    if stdout is not None:
-        stdout.write(
-            f"reputation: {made} demo endorsement(s); {stats.members} member(s) with reputation"
-        )
+    if made or (Endorsement.objects.exists() and not Reputation.objects.exists()):
+        stats = services.recompute_reputation()
+        if stdout is not None:
+            stdout.write(
+                f"reputation: {made} demo endorsement(s); {stats.members} member(s) with reputation"
+            )
     return made
