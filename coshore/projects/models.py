@@ -144,7 +144,7 @@ class Agreement(models.Model):
     )
 
     class Meta:
-        ordering = ["project", "-version"]
+        ordering = ["project_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["project", "version"], name="uniq_agreement_version"),
             models.CheckConstraint(
@@ -170,7 +170,7 @@ class HourBudget(models.Model):
     hours = models.DecimalField(max_digits=8, decimal_places=2)
 
     class Meta:
-        ordering = ["agreement", "id"]
+        ordering = ["agreement_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "user"], name="uniq_hour_budget"),
             models.CheckConstraint(condition=Q(hours__gte=0), name="hour_budget_not_negative"),
@@ -213,7 +213,7 @@ class Task(TimeStamped):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["project", "status", "due_date", "id"]
+        ordering = ["project_id", "status", "due_date", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -271,7 +271,7 @@ class TimeEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["project", "date", "id"]
+        ordering = ["project_id", "date", "id"]
         indexes = [models.Index(fields=["project", "user", "status"], name="time_entry_member")]
         constraints = [
             models.CheckConstraint(
@@ -295,7 +295,7 @@ class ClientPayment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["project", "received_at", "id"]
+        ordering = ["project_id", "received_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="client_payment_positive")
         ]

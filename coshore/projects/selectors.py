@@ -311,6 +311,7 @@ def get_team(project: Project, *, now: datetime | None = None) -> Team:
     hours: dict[tuple[int, str], Decimal] = {
         (row["user_id"], row["status"]): row["total"]
         for row in TimeEntry.objects.filter(project=project)
+        .order_by()  # the model's ordering would join Project and widen the GROUP BY
         .values("user_id", "status")
         .annotate(total=Sum("hours"))
     }
@@ -441,6 +442,7 @@ def payout_basis(agreement: Agreement) -> tuple[str, dict[int, Decimal], str]:
     logged: dict[int, Decimal] = defaultdict(Decimal)
     for user_id, total in (
         TimeEntry.objects.filter(project_id=agreement.project_id, status=TimeEntryStatus.APPROVED)
+        .order_by()  # the model's ordering would join Project and widen the GROUP BY
         .values("user_id")
         .annotate(total=Sum("hours"))
         .values_list("user_id", "total")
