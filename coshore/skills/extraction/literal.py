@@ -42,7 +42,12 @@ def _fold(text: str) -> str:
 
 
 def _stem(word: str) -> str:
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "sis"))
+        and word.isalnum()
+    ):
         return word[:-1]
     return word
 
@@ -65,10 +70,10 @@ def build_index(catalogue: Catalogue) -> LabelIndex:
     """The lookup table of every usable preferred and alternative label."""
     word_labels: Counter[str] = Counter()
     for i in range(len(catalogue)):
-        words = {
+        distinct = {
             w for label in (catalogue.labels[i], *catalogue.alt_labels[i]) for w in normalise(label)
         }
-        word_labels.update(words)
+        word_labels.update(distinct)
     raw: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
     short_raw: dict[str, dict[int, float]] = defaultdict(dict)
     for i in range(len(catalogue)):
