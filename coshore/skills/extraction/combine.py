@@ -12,7 +12,7 @@ their essential skills; `bench/skill_extraction_tune.py`), never on the evaluati
 
 from __future__ import annotations
 
-LITERAL_WEIGHT = 0.5
+LITERAL_WEIGHT = 0.1
 
 
 def fuse(

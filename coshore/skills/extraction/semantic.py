@@ -204,9 +204,10 @@ def similarities(text: str) -> dict[int, float]:
         return _cache[key]
     vectors = get_embeddings().vectors
     queries = encode(pieces(text))  # (pieces, dim)
-    sims = np.einsum("pd,ksd->kps", queries, vectors)  # (kinds, pieces, skills)
-    labels = np.maximum(sims[0], sims[1])
-    combined = np.maximum(labels, DESCRIPTION_WEIGHT * sims[2])  # (pieces, skills)
+    kinds, skills, dim = vectors.shape
+    flat = (queries @ vectors.reshape(kinds * skills, dim).T).reshape(len(queries), kinds, skills)
+    labels = np.maximum(flat[:, 0], flat[:, 1])
+    combined = np.maximum(labels, DESCRIPTION_WEIGHT * flat[:, 2])  # (pieces, skills)
     best = combined.max(axis=0)
     top = np.argpartition(-best, CANDIDATES)[:CANDIDATES]
     scores = {
