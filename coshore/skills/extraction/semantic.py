@@ -194,6 +194,12 @@ _cache: OrderedDict[str, dict[int, float]] = OrderedDict()
 _CACHE_SIZE = 256
 
 
+def clear_cache() -> None:
+    """Forget the scores of recent texts (so that timings measure the work)."""
+    with _lock:
+        _cache.clear()
+
+
 def similarities(text: str) -> dict[int, float]:
     """Skill index → semantic score in [0, 1] for the CANDIDATES closest skills."""
     import numpy as np
