@@ -1,0 +1,1 @@
+"""Matching wall posts and member profiles: pure scoring and the vector index (no ORM)."""
