@@ -5,7 +5,7 @@ A match's score (0-1) is the weighted mean of the factors known for the pair:
 | factor | value (0-1) | weight |
 |---|---|---|
 | semantic | cosine of the two MiniLM embeddings, below 0 as 0; without an embedding on either side, the TF-IDF cosine of the texts (the lexical baseline) | 0.30 |
-| skills | (exact shared ESCO skills + half of the candidate's skills related to the query's through ESCO occupations) / the smaller of the two skill sets, at most 1 | 0.25 |
+| skills | (exact shared ESCO skills + half of the candidate's skills related to the query's through ESCO occupations) / the skills of the need (the query's when it is a need, else the candidate's): how much of the need is covered, at most 1 | 0.25 |
 | languages | 1 when they share a language, else 0 | 0.10 |
 | reputation | the candidate's reputation / 100 | 0.05 |
 | freshness | halves every 14 days since the post was posted or renewed | 0.10 |
@@ -109,9 +109,7 @@ def can_see(viewer: Viewer, candidate: Candidate) -> bool:
     if candidate.visibility == "space":
         return bool(audience & viewer.space_ids)
     if candidate.visibility == "network":
-        return bool(audience & viewer.space_ids) or bool(
-            candidate.network_ids & viewer.network_ids
-        )
+        return bool(audience & viewer.space_ids) or bool(candidate.network_ids & viewer.network_ids)
     return False
 
 
@@ -174,9 +172,60 @@ def cosine(a: object, b: object) -> float:
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
 STOPWORDS = frozenset(
-    """a an and are as at be by for from has have i in is it its of on or our the this to we
-    with you your will can who need needs offer offers looking help de la le les et des du un
-    une pour en au aux avec sur""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "this",
+        "to",
+        "we",
+        "with",
+        "you",
+        "your",
+        "will",
+        "can",
+        "who",
+        "need",
+        "needs",
+        "offer",
+        "offers",
+        "looking",
+        "help",
+        "de",
+        "la",
+        "le",
+        "les",
+        "et",
+        "des",
+        "du",
+        "un",
+        "une",
+        "pour",
+        "en",
+        "au",
+        "aux",
+        "avec",
+        "sur",
+    ]
 )
 
 
@@ -255,7 +304,8 @@ def skills_factor(query: Query, candidate: Candidate) -> tuple[float | None, lis
     for s in qs:
         related_pool |= query.related_skills.get(s, frozenset())
     related = (cs & related_pool) - shared
-    value = min(1.0, (len(shared) + RELATED_CREDIT * len(related)) / min(len(qs), len(cs)))
+    need_side = qs if query.subject.post_kind == "need" else cs
+    value = min(1.0, (len(shared) + RELATED_CREDIT * len(related)) / len(need_side))
     labels = (query.subject.skill_labels, candidate.skill_labels)
     reasons = []
     if shared:
