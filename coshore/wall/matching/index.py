@@ -96,6 +96,31 @@ class VectorIndex:
             return False
         return True
 
+    def vectors(self, labels: Sequence[int]) -> tuple[list[int], np.ndarray]:
+        """The stored unit vectors of the live ones among `labels` (and those labels)."""
+        found = [label for label in labels if label not in self._deleted]
+        if not found:
+            return [], np.zeros((0, self.dim), dtype=np.float32)
+        try:
+            return found, np.asarray(self._index.get_items(found), dtype=np.float32)
+        except RuntimeError:  # an unknown label among them: take them one by one
+            known = [label for label in found if self._has(label)]
+            if not known:
+                return [], np.zeros((0, self.dim), dtype=np.float32)
+            return known, np.asarray(self._index.get_items(known), dtype=np.float32)
+
+    def search_within(self, vector: Any, labels: Sequence[int], k: int) -> list[tuple[int, float]]:
+        """Exact search among `labels` only (a small pool the caller chose, e.g. the
+        candidates in the query's city for an on-site need), with the stored vectors."""
+        found, matrix = self.vectors(labels)
+        if not found or k <= 0:
+            return []
+        sims = matrix @ normalise(vector)[0]
+        k = min(k, len(found))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.lexsort((np.asarray(found)[top], -sims[top]))]
+        return [(found[i], float(sims[i])) for i in top]
+
     def set_ef(self, ef: int) -> None:
         self.ef = ef
         self._index.set_ef(ef)
@@ -258,18 +283,29 @@ def match(
     limit: int,
     now: datetime,
     k: int | None = None,
-    max_k: int = 2000,
+    max_k: int = 800,
+    within: Sequence[int] | None = None,
 ) -> list[Match]:
     """Candidate generation then re-scoring: the `k` nearest labels to the query's embedding
     (default 10 x limit, at least 100), loaded by `load` (which applies the caller's
     visibility scope and may drop any), ranked by `scoring.rank`. When fewer than `limit`
-    survive eligibility, k doubles up to `max_k`. Without an embedding the caller falls back
-    to `scoring.rank` over candidates it chose otherwise (the lexical baseline)."""
+    survive eligibility, k doubles up to `max_k`.
+
+    `within` restricts the search to those labels, searched exactly (`search_within`): an
+    on-site query, which only the same space or city can answer, passes the labels of the
+    live candidates there (an indexed SQL read) rather than asking the whole world's index
+    for a needle. Without an embedding the caller falls back to `scoring.rank` over
+    candidates it chose otherwise (the lexical baseline)."""
     if query.subject.embedding is None:
         raise ValueError("the query has no embedding: rank candidates lexically instead")
     k = k or max(100, 10 * limit)
     while True:
-        hits = index.search(query.subject.embedding, k)
+        if within is not None:
+            if not isinstance(index, VectorIndex):
+                raise TypeError("`within` needs a VectorIndex")
+            hits = index.search_within(query.subject.embedding, within, k)
+        else:
+            hits = index.search(query.subject.embedding, k)
         keys = [key_of(label) for label, _ in hits]
         ranked = rank(query, load(keys), limit=limit, now=now)
         if len(ranked) >= limit or len(hits) < k or k >= max_k:

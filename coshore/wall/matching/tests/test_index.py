@@ -168,3 +168,31 @@ def test_match_generates_candidates_then_rescores():
     assert loaded[0] == 3 and len(loaded) > 1  # k doubled until five eligible came back
     with pytest.raises(ValueError):
         match(query(replace(subject, embedding=None)), index, load, limit=5, now=NOW)
+
+
+def test_search_within_a_pool_is_exact_and_skips_deleted_and_unknown():
+    data = clustered(400)
+    index = VectorIndex(DIM)
+    index.add(list(range(400)), data)
+    index.delete([3])
+    pool = [3, 5, 9, 11, 17, 12345]
+    exact = BruteForce(DIM)
+    exact.add([5, 9, 11, 17], data[[5, 9, 11, 17]])
+    got = index.search_within(data[3], pool, 3)
+    assert [x for x, _ in got] == [x for x, _ in exact.search(data[3], 3)]
+    assert index.search_within(data[3], [3], 3) == []
+    labels, vectors = index.vectors([5, 3])
+    assert labels == [5] and np.allclose(vectors[0], data[5], atol=1e-6)
+
+
+def test_match_within_the_city():
+    subject = post("need", embedding=np.eye(DIM)[0], locality="on_site", city="Paris")
+    here = [post(embedding=np.eye(DIM)[0] + 0.1 * np.eye(DIM)[i], city="Paris", space_id=4) for i in range(1, 4)]  # fmt: skip
+    there = [post(embedding=np.eye(DIM)[0], city="Lyon", space_id=5) for _ in range(20)]
+    by_key = {c.key: c for c in here + there}
+    index = VectorIndex(DIM)
+    index.add([label_of(c.kind, c.id) for c in by_key.values()], np.stack([c.embedding for c in by_key.values()]))  # fmt: skip
+    q = query(subject)
+    within = [label_of("post", c.id) for c in here]
+    out = match(q, index, lambda keys: [by_key[k] for k in keys], limit=5, now=NOW, within=within)
+    assert {m.id for m in out} == {c.id for c in here}
