@@ -282,8 +282,13 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--m", type=int, default=16)
     parser.add_argument("--ef-construction", type=int, default=64)
-    parser.add_argument("--efs", default="32,64,128,256")
-    parser.add_argument("--ef", type=int, default=128, help="the ef reported as the index's")
+    parser.add_argument("--efs", default="64,128,256,512,1024")
+    parser.add_argument(
+        "--ef",
+        type=int,
+        default=0,
+        help="ef for match(); 0: the smallest of --efs reaching recall@10 0.95",
+    )
     parser.add_argument("--noise", type=float, default=0.35)
     parser.add_argument("--threads", type=int, default=2, help="threads for building")
     parser.add_argument("--no-model", action="store_true")
@@ -344,7 +349,7 @@ def main() -> int:
     # Incremental build.
     rss0 = rss_mb()
     index = VectorIndex(
-        dim, capacity=args.batch, m=args.m, ef_construction=args.ef_construction, ef=args.ef
+        dim, capacity=args.batch, m=args.m, ef_construction=args.ef_construction, ef=args.ef or 128
     )
     labels_all = np.array(
         [label_of("profile" if k == 2 else "post", i) for i, k in enumerate(cols["kind"][:n])],
@@ -410,6 +415,8 @@ def main() -> int:
         print(
             f"  ef {ef}: recall@10 {sweep[-1]['recall']:.4f}, p50 {sweep[-1]['p50']:.2f} ms, p99 {sweep[-1]['p99']:.2f} ms"
         )
+    if not args.ef:
+        args.ef = next((s["ef"] for s in sweep if s["recall"] >= 0.95), sweep[-1]["ef"])
     index.set_ef(args.ef)
 
     # Candidate generation + re-scoring, in process. On-site needs search their city's live
@@ -478,7 +485,7 @@ def main() -> int:
         else f"random unit vectors ({dim} dimensions) per skill, because the MiniLM model package is not installed here"
     )
     sweep_rows = "\n".join(
-        f"| {s['ef']}{' (default)' if s['ef'] == args.ef else ''} | {s['recall']:.4f} | {s['min_recall']:.1f} | {s['p50']:.2f} | {s['p99']:.2f} |"
+        f"| {s['ef']}{' (chosen)' if s['ef'] == args.ef else ''} | {s['recall']:.4f} | {s['min_recall']:.1f} | {s['p50']:.2f} | {s['p99']:.2f} |"
         for s in sweep
     )
     embed_lines = (
@@ -510,6 +517,8 @@ Data: {n:,} candidates ({int((cols["kind"][:n] == 0).sum()):,} offers, {int((col
 
 - **Re-scoring**: `scoring.rank` of the index's top 100 (every factor: skills with ESCO related skills, working hours across zones, languages, place, reputation, freshness, reasons in words): p50 {percentile(rank_ms, 50):.1f} ms, p99 {percentile(rank_ms, 99):.1f} ms; building the 100 `Candidate`s from the generated columns (a selector's work, without a database) p50 {percentile(load_ms, 50):.1f} ms. **`index.match`** in process, top 10 (index top 100 at ef={args.ef}, build the candidates, drop what the viewer cannot see, rank; k doubles up to 800 when fewer than 10 remain): remote and hybrid needs ({len(match_ms["index"])}) p50 {percentile(match_ms["index"], 50):.1f} ms, p99 {percentile(match_ms["index"], 99):.1f} ms; on-site needs ({len(match_ms["city"])}, searched exactly among their city's {int(np.median(city_sizes)) if city_sizes else 0:,} candidates, median) p50 {percentile(match_ms["city"] or [0.0], 50):.1f} ms, p99 {percentile(match_ms["city"] or [0.0], 99):.1f} ms; all p99 {percentile(all_match, 99):.1f} ms. Example: {reasons_example}.
 {embed_lines}
+The chosen ef is the smallest of the sweep reaching recall@10 0.95 (`--ef` fixes it); `match` uses it. Recall is uneven across queries: they are real embeddings of post texts while the indexed vectors are composed, so a query's neighbours sit among many near-equal candidates (posts sharing a skill set) and at a small ef some queries find few of the exact ten. The index was built with ef_construction={args.ef_construction} to keep the run within minutes on two shared cores; a better graph (`VectorIndex`'s default 200) reaches the same recall at a smaller ef, for about twice the build time.
+
 Against the targets (ef={args.ef}): recall@10 {chosen["recall"]:.3f} ({"meets" if ok_recall else "MISSES"} at least 0.95); index query p99 {chosen["p99"]:.1f} ms ({"meets" if ok_p99 else "MISSES"} at most 10 ms; brute force p99 {percentile(brute_ms, 99):.0f} ms). The end-to-end `GET /api/v1/wall/posts/{{id}}/matches` p99 (target 100 ms) is not measured yet: the endpoint is being built in the wall app; the in-process pipeline above is its core, to which it adds the database reads of 100 candidates and the HTTP layer.
 """
     intro = """`bench/matching.py` (see its docstring): wall matching over a million posts and profiles
