@@ -87,7 +87,7 @@ def _audience(user: Any) -> Q | None:
         | Q(author_id=user.pk)
         | Q(space_id__in=space_ids_of_user(user))
         | Q(space_id__in=operated_spaces)
-        | (Q(visibility=PostVisibility.NETWORK) & in_my_networks)
+        | (Q(visibility=PostVisibility.NETWORK) & Q(in_my_networks))
     )
     return gate
 
