@@ -114,9 +114,7 @@ def test_the_screen_shows_a_new_post_without_reloading(
         text="We need someone who knows laser cutting for a small series.",
         visibility="public",
     )
-    expect(page.get_by_role("heading", name="Help with a laser cutter")).to_be_visible(
-        timeout=8000
-    )
+    expect(page.get_by_role("heading", name="Help with a laser cutter")).to_be_visible(timeout=8000)
     assert page.evaluate("window.__screenMarker") == "still here"
     screenshot(page, "wall-screen")
 

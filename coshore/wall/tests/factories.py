@@ -45,9 +45,7 @@ def world(make_user: Any) -> World:
     other = NetworkFactory(name="Berlin Spaces", slug="berlin-spaces")
     paris = SpaceFactory(name="La Ruche", slug="la-ruche", city="Paris")
     lyon = SpaceFactory(name="La Cordée", slug="la-cordee", city="Lyon")
-    berlin = SpaceFactory(
-        name="Betahaus", slug="betahaus", city="Berlin", timezone="Europe/Berlin"
-    )
+    berlin = SpaceFactory(name="Betahaus", slug="betahaus", city="Berlin", timezone="Europe/Berlin")
     NetworkSpaceFactory(network=network, space=paris)
     NetworkSpaceFactory(network=network, space=lyon)
     NetworkSpaceFactory(network=other, space=berlin)

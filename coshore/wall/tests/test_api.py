@@ -53,7 +53,11 @@ def test_post_a_need_and_read_it_back(w: World) -> None:
     assert body["skill_details"] == [
         {"uri": PYTHON_URI, "label": "Python (computer programming)", "suggested": False}
     ]
-    assert (body["budget_min"], body["budget_max"], body["currency"]) == ("800.00", "1500.00", "EUR")
+    assert (body["budget_min"], body["budget_max"], body["currency"]) == (
+        "800.00",
+        "1500.00",
+        "EUR",
+    )
     assert body["window"] == {"timezone": "Europe/Paris", "earliest": 9, "latest": 17}
     assert body["space"] == {"slug": "la-ruche", "name": "La Ruche", "city": "Paris"}
     assert (body["status"], body["is_live"], body["is_mine"]) == ("open", True, True)

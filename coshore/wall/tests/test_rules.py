@@ -73,7 +73,12 @@ def test_languages_are_iso_639_1_without_repeats() -> None:
     assert rules.normalise_languages(["EN", " fr", "en"]) == ["en", "fr"]
     assert rules.normalise_languages(["english"]) is None
     assert rules.normalise_languages(["xx"]) is None
-    assert rules.normalise_languages(["en"] * 3 + ["fr", "de", "es", "it", "pt", "nl", "pl", "sv", "da", "fi"]) is None
+    assert (
+        rules.normalise_languages(
+            ["en"] * 3 + ["fr", "de", "es", "it", "pt", "nl", "pl", "sv", "da", "fi"]
+        )
+        is None
+    )
     assert rules.encode_languages(["en", "fr"]) == ",en,fr,"
     assert rules.encode_languages([]) == ""
 
