@@ -15,6 +15,7 @@ from coshore.projects.api import router as projects_router
 from coshore.reputation.api import router as reputation_router
 from coshore.skills.api import router as skills_router
 from coshore.spaces.api import router as spaces_router
+from coshore.wall.api import router as wall_router
 
 api = NinjaAPI(
     title="Coshore API",
@@ -49,3 +50,4 @@ api.add_router("", bookings_router)
 api.add_router("", passes_router)
 api.add_router("", projects_router)
 api.add_router("", reputation_router)
+api.add_router("", wall_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "coshore.passes",
     "coshore.projects",
     "coshore.reputation",
+    "coshore.wall",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,9 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Login throttling for the token exchange: failures per account per window.
 AUTH_THROTTLE_FAILURES = env_int("AUTH_THROTTLE_FAILURES", 10)
 AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 900)
+
+# The wall's screen mode (a display in a space) fetches new posts this often, in seconds.
+WALL_SCREEN_POLL_SECONDS = env_int("WALL_SCREEN_POLL_SECONDS", 30)
 
 CACHES = {
     "default": {

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("coshore.passes.urls")),
     path("", include("coshore.projects.urls")),
     path("", include("coshore.reputation.urls")),
+    path("", include("coshore.wall.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -54,6 +54,17 @@ class ProjectForm(_DomainErrors, forms.Form):
     )
 
 
+class ProjectEditForm(_DomainErrors, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    brief = forms.CharField(
+        label="Brief", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    client_name = forms.CharField(label="Client", required=False, max_length=200)
+    expected_income = forms.DecimalField(
+        label="Expected income", required=False, min_value=0, max_digits=15, decimal_places=3
+    )
+
+
 class InviteForm(_DomainErrors, forms.Form):
     email = forms.EmailField(
         label="Email",

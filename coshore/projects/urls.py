@@ -17,6 +17,7 @@ urlpatterns = [
         name="invitation_decline",
     ),
     path("projects/<int:project_id>/", views.project_detail, name="detail"),
+    path("projects/<int:project_id>/edit/", views.edit_project, name="edit"),
     path("projects/<int:project_id>/invite/", views.invite, name="invite"),
     path(
         "projects/<int:project_id>/invitations/<int:invitation_id>/withdraw/",

@@ -22,6 +22,7 @@ from .schemas import (
     ProjectIn,
     ProjectListOut,
     ProjectOut,
+    ProjectPatchIn,
     SpaceRefOut,
     _project,
     _team_project,
@@ -85,6 +86,32 @@ def list_gallery(request: HttpRequest) -> Any:
 def get_project(request: HttpRequest, project_id: int) -> Any:
     """A project and its team, for its team, invitees and (once in the gallery) everyone."""
     return project_out(_project(request, project_id), request.user)
+
+
+@router.patch("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, auth=AUTH_REQUIRED)
+def update_project(request: HttpRequest, project_id: int, payload: ProjectPatchIn) -> Any:
+    """The coordinator (or the opener) edits the title, brief, client or expected income; the
+    currency never changes."""
+    project = _team_project(request, project_id)
+    sent = payload.model_fields_set
+    for name in ("title", "brief", "client_name"):
+        if name in sent and getattr(payload, name) is None:
+            raise InvalidProject(f"`{name}` cannot be null.", detail={"field": name})
+    kwargs: dict[str, Any] = {
+        "title": payload.title,
+        "brief": payload.brief,
+        "client_name": payload.client_name,
+    }
+    if "expected_income" in sent:
+        kwargs["expected_income"] = (
+            services.parse_decimal(
+                payload.expected_income, field="expected_income", error=InvalidProject, places=3
+            )
+            if payload.expected_income is not None
+            else None
+        )
+    project = services.update_project(project=project, user=request.user, **kwargs)
+    return project_out(project, request.user)
 
 
 @router.post(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from coshore.core.api import ErrorOut
 
@@ -34,6 +34,15 @@ class ProjectIn(Schema):
         None, max_length=80, description="slug of an organisation you belong to"
     )
     expected_income: DecimalIn | None = Field(None, description='decimal string, e.g. "12000"')
+
+
+class ProjectPatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # the currency and the team cannot change here
+
+    title: StrictStr | None = Field(None, max_length=services.MAX_TITLE)
+    brief: StrictStr | None = Field(None, max_length=services.MAX_BRIEF)
+    client_name: StrictStr | None = Field(None, max_length=200)
+    expected_income: DecimalIn | None = Field(None, description="decimal string; null clears")
 
 
 class PersonOut(Schema):

@@ -49,6 +49,7 @@ __all__ = [
     "invite_member",
     "open_project",
     "set_gallery_consent",
+    "update_project",
     "withdraw_invitation",
 ]
 
@@ -115,6 +116,65 @@ def open_project(
             space=selectors.home_space_of(user),
             metadata={"currency": code},
         )
+    return project
+
+
+_KEEP: Any = object()
+
+
+def update_project(
+    *,
+    project: Project,
+    user: Any,
+    title: str | None = None,
+    brief: str | None = None,
+    client_name: str | None = None,
+    expected_income: Any = _KEEP,
+) -> Project:
+    """The coordinator (or whoever opened it) edits an open project's description; fields left
+    out stay. The currency never changes: payments and agreements are in it."""
+    person = _require_user(user)
+    selectors.require_team_member(person, project)
+    if not selectors.can_handle_money(person, project):
+        raise NotCoordinator("Only the coordinator or the project's opener edits the project.")
+    _require_open(project)
+    changed: list[str] = []
+    if title is not None:
+        project.title = _text(
+            title, field="title", max_len=MAX_TITLE, required=True, error=InvalidProject
+        )
+        changed.append("title")
+    if brief is not None:
+        project.brief = _text(
+            brief, field="brief", max_len=MAX_BRIEF, required=False, error=InvalidProject
+        )
+        changed.append("brief")
+    if client_name is not None:
+        project.client_name = _text(
+            client_name, field="client_name", max_len=200, required=False, error=InvalidProject
+        )
+        changed.append("client_name")
+    if expected_income is not _KEEP:
+        if expected_income is not None and (
+            not isinstance(expected_income, Decimal)
+            or not expected_income.is_finite()
+            or expected_income < 0
+            or expected_income > MAX_AMOUNT
+            or not fits_minor_unit(expected_income, project.currency)
+        ):
+            raise InvalidProject(
+                f"`expected_income` must be an amount from 0 in {project.currency} "
+                f"with at most {minor_digits(project.currency)} decimals.",
+                detail={"field": "expected_income"},
+            )
+        project.expected_income = expected_income
+        changed.append("expected_income")
+    if changed:
+        with transaction.atomic():
+            project.save(update_fields=[*changed, "updated_at"])
+            record_activity(
+                actor=person, verb="project.edited", target=project, metadata={"fields": changed}
+            )
     return project
 
 

@@ -30,3 +30,34 @@ def test_statement_endpoint_traces_the_figures(
     assert [e["hours"] for e in body["time_entries"]] == ["10.00"]
     denied = client_for(ben).get(f"/api/v1/projects/{team.pk}/statements/{ana.pk}")
     assert (denied.status_code, denied.json()["code"]) == (403, "statement.not_yours")
+
+
+@pytest.mark.django_db
+def test_patch_edits_the_project_and_refuses_nulls_and_bad_amounts(
+    team: Project, ana: Any, ben: Any, client_for: Any
+) -> None:
+    url = f"/api/v1/projects/{team.pk}"
+    c = client_for(ana)
+    ok = c.patch(
+        url,
+        {"title": "Museum app v2", "expected_income": "9000.50"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.json()
+    assert (ok.json()["title"], ok.json()["expected_income"], ok.json()["currency"]) == (
+        "Museum app v2", "9000.50", "EUR",
+    )  # fmt: skip
+    for body, code in [
+        ({"title": None}, "project.invalid"),
+        ({"expected_income": "1.001"}, "project.invalid"),
+        ({"expected_income": 1.5}, None),
+        ({"currency": "USD"}, None),
+    ]:
+        r = c.patch(url, body, content_type="application/json")
+        assert 400 <= r.status_code < 500, (body, r.status_code)
+        if code:
+            assert r.json()["code"] == code
+    denied = client_for(ben).patch(url, {"title": "x"}, content_type="application/json")
+    assert (denied.status_code, denied.json()["code"]) == (403, "project.not_coordinator")
+    team.refresh_from_db()
+    assert team.title == "Museum app v2"

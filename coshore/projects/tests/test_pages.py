@@ -372,3 +372,27 @@ def test_team_tab_lists_people_of_the_network_to_invite(client_for: Any, world: 
     assert world.carol.name in html and world.outsider.name not in html
     html = client_for(world.alice).get(f"/projects/{world.project.pk}/?q=zzz").content.decode()
     assert "Nobody matches “zzz”." in html
+
+
+def test_the_opener_edits_the_project_on_a_page(client_for: Any, world: World) -> None:
+    url = f"/projects/{world.project.pk}/edit/"
+    assert client_for(world.bob).get(url).status_code == 200  # team sees the form
+    denied = client_for(world.bob).post(url, {"title": "Bob's"})
+    assert denied.status_code == 403 and "coordinator" in denied.content.decode()
+    assert client_for(world.outsider).get(url).status_code == 404
+    bad = client_for(world.alice).post(url, {"title": "", "expected_income": "5"})
+    assert bad.status_code == 400
+    r = client_for(world.alice).post(
+        url, {"title": "Brand site v2", "brief": "More pages.", "expected_income": "2500"}
+    )
+    assert r.status_code == 302
+    world.project.refresh_from_db()
+    assert (world.project.title, world.project.brief, world.project.expected_income) == (
+        "Brand site v2", "More pages.", Decimal("2500"),
+    )  # fmt: skip
+    page = client_for(world.alice).get(f"/projects/{world.project.pk}/").content.decode()
+    assert "Edit project" in page
+    assert (
+        "Edit project"
+        not in client_for(world.bob).get(f"/projects/{world.project.pk}/").content.decode()
+    )

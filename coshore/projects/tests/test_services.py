@@ -496,3 +496,21 @@ def test_invitee_and_teammates_are_emailed(
     assert [m.to for m in mailoutbox[1:]] == [["ben@example.org"]]
     assert "your hour budget: 12.50 h" in mailoutbox[1].body
     assert mailoutbox[1].subject == "Agreement version 1 of “Museum app” waits for you"
+
+
+def test_the_coordinator_edits_an_open_project(team: Project, ana: Any, ben: Any) -> None:
+    refused(
+        "project.not_coordinator", services.update_project, project=team, user=ben, title="Mine"
+    )
+    refused("project.invalid", services.update_project, project=team, user=ana, title=" ")
+    refused("project.invalid", services.update_project, project=team, user=ana,
+            expected_income=Decimal("10.001"))  # fmt: skip
+    edited = services.update_project(
+        project=team, user=ana, title="Museum app v2", expected_income=Decimal("12000")
+    )
+    assert (edited.title, edited.brief, edited.expected_income) == (
+        "Museum app v2", "An app", Decimal("12000"),
+    )  # fmt: skip
+    assert Activity.objects.filter(verb="project.edited").count() == 1
+    services.close_project(project=team, user=ana)
+    refused("project.closed", services.update_project, project=team, user=ana, title="Late")

@@ -5,7 +5,7 @@ page with its 4xx status, never a 500."""
 from .agreement import accept, agreement, propose
 from .lists import accept_invitation, decline_invitation, gallery, my_projects
 from .money import close, gallery_consent, money, record_payment, statement, statement_csv
-from .team import invite, project_detail, withdraw
+from .team import edit_project, invite, project_detail, withdraw
 from .work import add_task, approve_time, board, decline_time, move_task, thread, time
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "close",
     "decline_invitation",
     "decline_time",
+    "edit_project",
     "gallery",
     "gallery_consent",
     "invite",

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from coshore.core.errors import DomainError
 
 from .. import selectors, services
-from ..forms import InviteForm
+from ..forms import InviteForm, ProjectEditForm
 from ..models import InvitationStatus, Project
 from ..selectors import Team
-from .common import page, render_tab, team_project
+from .common import page, render_tab, tab_context, team_project
 
 EN_DASH = "\u2013"
 
@@ -125,3 +125,41 @@ def withdraw(request: HttpRequest, project_id: int, invitation_id: int) -> HttpR
     else:
         messages.success(request, f"The invitation of {invitation.invitee.name} is withdrawn.")
     return redirect("projects:detail", project_id=project.pk)
+
+
+@page
+def edit_project(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The coordinator (or the opener) edits the title, brief, client and expected income."""
+    project, _ = team_project(request, project_id)
+    form = ProjectEditForm(
+        request.POST or None,
+        initial={
+            "title": project.title,
+            "brief": project.brief,
+            "client_name": project.client_name,
+            "expected_income": project.expected_income,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_project(
+                    project=project,
+                    user=request.user,
+                    title=data["title"],
+                    brief=data.get("brief") or "",
+                    client_name=data.get("client_name") or "",
+                    expected_income=data.get("expected_income"),
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+                status = error.status
+            else:
+                messages.success(request, "The project is updated.")
+                return redirect("projects:detail", project_id=project.pk)
+        else:
+            status = 400
+    context = {**tab_context(request, project, "team"), "form": form}
+    return render(request, "projects/edit.html", context, status=status)

@@ -172,6 +172,9 @@ class Command(BaseCommand):
         from coshore.reputation.demo import load_reputation_demo
 
         load_reputation_demo(project_title=DELIVERED_TITLE, stdout=self.stdout)
+        from coshore.wall.demo import load_wall_demo
+
+        load_wall_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:

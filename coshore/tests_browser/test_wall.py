@@ -1,0 +1,143 @@
+"""The wall in real Chromium: Ana (Paris) posts a need with an ESCO skill; it is on her space's
+wall and on the network's wall; Ben, a member of the network's Lyon space, replies privately;
+the screen in the space shows a new post without reloading; the wall on a phone."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from coshore.accounts.tests.factories import SkillFactory
+from coshore.wall import services
+from coshore.wall.models import Post, ReplyThread
+from coshore.wall.tests.factories import World, world
+
+from .conftest import log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def w(transactional_db: None, make_user: Any) -> World:
+    made = world(make_user)
+    SkillFactory(
+        uri="http://data.europa.eu/esco/skill/test-js",
+        preferred_label="JavaScript",
+        search_text="javascript",
+    )
+    return made
+
+
+def test_post_a_need_see_it_on_the_walls_and_get_a_reply(
+    page: Page, live_server: Any, w: World
+) -> None:
+    log_in(page, live_server, w.poster)
+    page.goto(live_server.url + "/spaces/la-ruche/wall/")
+    expect(page.get_by_role("heading", name="Wall of La Ruche")).to_be_visible()
+    page.get_by_role("link", name="New post").click()
+    expect(page.get_by_role("heading", name="Post an offer or a need")).to_be_visible()
+    page.get_by_label("a need").check()
+    page.get_by_label("Title").fill("Front-end for a museum kiosk")
+    page.get_by_label("Text").fill("We need a JavaScript developer for a touch-screen kiosk.")
+    search = page.get_by_role("combobox", name="ESCO skills")
+    with page.expect_response(lambda r: "/api/v1/skills?" in r.url and r.status == 200):
+        search.press_sequentially("javas")
+    page.get_by_role("listbox", name="Matching skills").get_by_role(
+        "option", name="JavaScript"
+    ).click()
+    expect(page.get_by_role("list", name="Chosen skills").get_by_role("listitem")).to_have_count(1)
+    page.get_by_label("Budget from").fill("1200")
+    page.get_by_label("Budget up to").fill("2500")
+    page.get_by_label("Where").select_option("hybrid")
+    page.get_by_label("Timezone").fill("Europe/Paris")
+    page.get_by_label("From", exact=True).select_option("9")
+    page.get_by_label("To", exact=True).select_option("17")
+    screenshot(page, "wall-post-form")
+    page.get_by_role("button", name="Post it").click()
+    expect(page).to_have_url(re.compile(r"/wall/posts/\d+/$"))
+    made = Post.objects.get()
+    assert [link.skill.preferred_label for link in made.skill_links.all()] == ["JavaScript"]
+    expect(page.get_by_role("heading", name="Front-end for a museum kiosk")).to_be_visible()
+    screenshot(page, "wall-post-detail")
+
+    for url in ("/spaces/la-ruche/wall/", "/networks/coshoring-alliance/wall/"):
+        page.goto(live_server.url + url)
+        expect(page.get_by_role("link", name="Front-end for a museum kiosk")).to_be_visible()
+    screenshot(page, "wall-network")
+
+    # Ben, in Lyon, filters the network's wall for needs and replies privately.
+    page.context.clear_cookies()
+    log_in(page, live_server, w.network_member)
+    page.goto(live_server.url + "/networks/coshoring-alliance/wall/")
+    page.get_by_label("Kind").select_option("need")
+    expect(page).to_have_url(re.compile(r"kind=need"))
+    page.get_by_role("link", name="Front-end for a museum kiosk").click()
+    page.get_by_label("Message").fill("I built two kiosks last year. Shall we talk?")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page).to_have_url(re.compile(r"/wall/threads/\d+/$"))
+    expect(page.get_by_text("I built two kiosks last year.")).to_be_visible()
+    screenshot(page, "wall-thread")
+    assert ReplyThread.objects.get().responder == w.network_member
+
+    # Ana reads it in her threads.
+    page.context.clear_cookies()
+    log_in(page, live_server, w.poster)
+    page.goto(live_server.url + "/wall/threads/")
+    page.get_by_role("link", name="Front-end for a museum kiosk").click()
+    expect(page.get_by_text("I built two kiosks last year.")).to_be_visible()
+
+
+def test_the_screen_shows_a_new_post_without_reloading(
+    page: Page, live_server: Any, w: World, settings: Any
+) -> None:
+    settings.WALL_SCREEN_POLL_SECONDS = 1
+    services.create_post(
+        author=w.poster,
+        space=w.paris,
+        kind="offer",
+        title="Python pipelines, by the day",
+        text="I build data pipelines in Python.",
+        visibility="public",
+    )
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(live_server.url + "/spaces/la-ruche/wall/screen/")
+    expect(page.get_by_role("heading", name="Python pipelines, by the day")).to_be_visible()
+    page.evaluate("window.__screenMarker = 'still here'")
+    services.create_post(
+        author=w.network_member,
+        space=w.lyon,
+        kind="need",
+        title="Help with a laser cutter",
+        text="We need someone who knows laser cutting for a small series.",
+        visibility="public",
+    )
+    expect(page.get_by_role("heading", name="Help with a laser cutter")).to_be_visible(timeout=8000)
+    assert page.evaluate("window.__screenMarker") == "still here"
+    screenshot(page, "wall-screen")
+
+
+def test_the_wall_on_a_phone(mobile_page: Page, live_server: Any, w: World) -> None:
+    services.create_post(
+        author=w.poster,
+        space=w.paris,
+        kind="need",
+        title="Translator for a French-English brochure",
+        text="Twelve pages, by the end of the month.",
+        visibility="public",
+        currency="EUR",
+        budget_min="400",
+        budget_max="700",
+    )
+    log_in(mobile_page, live_server, w.neighbour)
+    mobile_page.goto(live_server.url + "/spaces/la-ruche/wall/")
+    expect(
+        mobile_page.get_by_role("link", name="Translator for a French-English brochure")
+    ).to_be_visible()
+    overflow = mobile_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    screenshot(mobile_page, "wall-phone")
+    assert overflow <= 0

@@ -1,0 +1,11 @@
+"""JSON API of the wall (thin: parse, call, shape; amounts travel as decimal strings): one
+router per topic, mounted together."""
+
+from ninja import Router
+
+from .posts import router as posts_router
+from .replies import router as replies_router
+
+router = Router(tags=["wall"])
+router.add_router("", posts_router)
+router.add_router("", replies_router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WallConfig(AppConfig):
+    name = "coshore.wall"
+    label = "wall"
