@@ -36,7 +36,7 @@ from ..matching.scoring import rank
 from ..models import Post, PostKind, PostSkill, PostStatus
 from .posts import live_q, visible_posts
 
-__all__ = ["MAX_MATCHES", "MatchItem", "get_matches"]
+__all__ = ["MAX_MATCHES", "MatchItem", "MatchView", "get_match_views", "get_matches"]
 
 MAX_POOL = 2000
 MAX_PROFILES = 500
@@ -199,3 +199,57 @@ def get_matches(
         MatchItem(kind=m.kind, id=m.id, score=round(m.score, 4), reasons=list(m.reasons))
         for m in rank(query, candidates, limit=limit, now=now)
     ]
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """A match ready for a page: what it is, a title, a line about who and where, a link."""
+
+    item: MatchItem
+    title: str
+    subtitle: str
+    url: str
+
+
+def get_match_views(*, user: Any, post: Post, limit: int = 8) -> list[MatchView]:
+    """`get_matches` with each match's title, owner and place, for the post page (two more
+    queries whatever the number of matches)."""
+    from django.urls import reverse
+
+    items = get_matches(user=user, post=post, limit=limit)
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(
+            pk__in=[i.id for i in items if i.kind == "post"]
+        ).select_related("author", "space")
+    }
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.filter(
+            user_id__in=[i.id for i in items if i.kind == "profile"]
+        ).select_related("user", "home_space")
+    }
+    views = []
+    for i in items:
+        if i.kind == "post" and i.id in posts:
+            p = posts[i.id]
+            views.append(
+                MatchView(
+                    item=i,
+                    title=p.title,
+                    subtitle=f"{p.get_kind_display()} by {p.author.name} · {p.space.name}",
+                    url=reverse("wall:post", args=[p.pk]),
+                )
+            )
+        elif i.kind == "profile" and i.id in profiles:
+            pr = profiles[i.id]
+            where = f" · {pr.home_space.name}" if pr.home_space else ""
+            views.append(
+                MatchView(
+                    item=i,
+                    title=pr.user.name,
+                    subtitle=f"Member{where}" + (f" · {pr.headline}" if pr.headline else ""),
+                    url=reverse("accounts:person", args=[pr.user_id]),
+                )
+            )
+    return views

@@ -102,3 +102,15 @@ def test_matches_api_shape_gate_and_bad_limits(
         resp = client_for(w.poster).get(f"/api/v1/wall/posts/{need.pk}/matches?limit={bad}")
         assert 400 <= resp.status_code < 500, bad
         assert set(resp.json()) == {"code", "message", "detail"}
+
+
+def test_the_poster_sees_matches_with_reasons_on_the_post_page(
+    w: World, need: Post, client_for: Any
+) -> None:
+    offer = _offer(w, w.network_member, w.lyon, locality="remote")
+    html = client_for(w.poster).get(f"/wall/posts/{need.pk}/").content.decode()
+    assert "Offers and people that match" in html
+    assert f'data-kind="post" data-id="{offer.pk}"' in html
+    assert "shares 1 skill: Python (computer programming)" in html
+    other = client_for(w.network_member).get(f"/wall/posts/{need.pk}/").content.decode()
+    assert "Offers and people that match" not in other
