@@ -505,6 +505,44 @@ def get_organisation(request: HttpRequest, slug: PathEx[str, P(max_length=80)]) 
     return _organisation_out(organisation, request.user)
 
 
+@router.get(
+    "/organisations/{slug}/talent",
+    auth=AUTH_REQUIRED,
+    response={200: ProfilePageOut, **ERRORS_4XX},
+    tags=["organisations"],
+)
+def search_talent(
+    request: HttpRequest,
+    slug: PathEx[str, P(max_length=80)],
+    skill: QueryEx[str | None, P(max_length=255, description="ESCO skill URI")] = None,
+    space: QueryEx[str | None, P(max_length=120, description="space slug")] = None,
+    city: QueryEx[str | None, P(max_length=120)] = None,
+    q: QueryEx[str | None, P(max_length=200, description="in name or headline")] = None,
+    limit: QueryEx[int, P(ge=1, le=200)] = 50,
+    cursor: QueryEx[str | None, P(max_length=1000)] = None,
+) -> dict[str, Any]:
+    """For the organisation's people: members who opted in to scouting, by skill, space, city
+    and name, `limit` at a time (403 `organisation.not_a_member` for anyone else)."""
+    organisation = selectors.get_organisation_for_user(viewer=request.user, slug=slug)
+    qs = selectors.search_talent(
+        viewer=request.user,
+        organisation=organisation,
+        skill_uri=skill,
+        space_slug=space,
+        city=city or "",
+        q=q or "",
+    )
+    if cursor:
+        qs = qs.filter(user_id__gt=_cursor_after(cursor))
+    page = list(qs[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        "items": [_profile_out(p) for p in page],
+        "next": encode_cursor({"after": page[-1].user_id}) if more else None,
+    }
+
+
 @router.post(
     "/organisations/{slug}/members",
     auth=AUTH_REQUIRED,

@@ -85,3 +85,9 @@ class OrganisationAdminRequired(Forbidden):
 
 class AlreadyOrganisationMember(Conflict):
     code = "organisation.already_member"
+
+
+class OrganisationForbidden(Forbidden):
+    """A person outside the organisation asks for what only its people may do."""
+
+    code = "organisation.not_a_member"

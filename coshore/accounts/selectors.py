@@ -27,6 +27,7 @@ from coshore.spaces.selectors import network_ids_of_user, space_ids_of_user
 
 from .errors import (
     InvalidProfile,
+    OrganisationForbidden,
     OrganisationNotFound,
     ProfileNotFound,
     TokenNotFound,
@@ -278,3 +279,37 @@ def list_skills_by_uri(uris: list[str]) -> list[Skill]:
     """Skills for these URIs, in the given order; unknown URIs are left out."""
     by_uri = {s.uri: s for s in Skill.objects.filter(uri__in=[u[:255] for u in uris])}
     return [by_uri[u] for u in uris if u in by_uri]
+
+
+def search_talent(
+    *,
+    viewer: Any,
+    organisation: Organisation,
+    skill_uri: str | None = None,
+    space_slug: str | None = None,
+    city: str = "",
+    q: str = "",
+) -> QuerySet[Profile]:
+    """Members who opted in to scouting (and are not private), for the people of
+    `organisation` (and staff): by ESCO skill, space, city (of their home space or any of their
+    spaces) and name or headline; in a stable order for keyset pagination."""
+    if not _authenticated(viewer) or not (
+        viewer.is_staff or is_organisation_person(viewer, organisation)
+    ):
+        raise OrganisationForbidden("Only the organisation's people scout talent for it.")
+    qs = (
+        list_profiles(viewer=viewer, space_slug=space_slug, skill_uri=skill_uri, q=q)
+        .filter(scouting_opt_in=True, user__is_active=True)
+        .exclude(visibility=Visibility.PRIVATE)
+    )
+    city = (city or "").strip()[:120]
+    if city:
+        qs = qs.filter(
+            Q(home_space__city__iexact=city)
+            | Q(
+                Exists(
+                    SpaceRole.objects.filter(user_id=OuterRef("user_id"), space__city__iexact=city)
+                )
+            )
+        )
+    return qs

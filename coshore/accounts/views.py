@@ -348,11 +348,21 @@ def _organisation_page(
 ) -> HttpResponse:
     can_manage = selectors.can_manage_organisation(request.user, organisation)
     people = selectors.list_organisation_people(viewer=request.user, organisation=organisation)
+    talent = None
+    scout = {"q": request.GET.get("q", "")[:200], "city": request.GET.get("city", "")[:120]}
+    if people is not None:  # the organisation's people (and staff) scout talent
+        talent = list(
+            selectors.search_talent(
+                viewer=request.user, organisation=organisation, city=scout["city"], q=scout["q"]
+            )[:50]
+        )
     context = {
         "organisation": organisation,
         "people": None if people is None else list(people),
         "can_manage": can_manage,
         "form": form or (OrganisationPersonForm() if can_manage else None),
+        "talent": talent,
+        "scout": scout,
     }
     return render(request, "accounts/organisations/detail.html", context)
 

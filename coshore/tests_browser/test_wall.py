@@ -34,6 +34,17 @@ def w(transactional_db: None, make_user: Any) -> World:
 def test_post_a_need_see_it_on_the_walls_and_get_a_reply(
     page: Page, live_server: Any, w: World
 ) -> None:
+    # Ben, in Lyon (another space of the network), already offers front-end work.
+    services.create_post(
+        author=w.network_member,
+        space=w.lyon,
+        kind="offer",
+        title="Touch-screen front-ends",
+        text="I build JavaScript front-ends for kiosks and exhibitions.",
+        visibility="network",
+        locality="remote",
+        skills=["http://data.europa.eu/esco/skill/test-js"],
+    )
     log_in(page, live_server, w.poster)
     page.goto(live_server.url + "/spaces/la-ruche/wall/")
     expect(page.get_by_role("heading", name="Wall of La Ruche")).to_be_visible()
@@ -58,10 +69,24 @@ def test_post_a_need_see_it_on_the_walls_and_get_a_reply(
     screenshot(page, "wall-post-form")
     page.get_by_role("button", name="Post it").click()
     expect(page).to_have_url(re.compile(r"/wall/posts/\d+/$"))
-    made = Post.objects.get()
+    made = Post.objects.get(kind="need")
     assert [link.skill.preferred_label for link in made.skill_links.all()] == ["JavaScript"]
     expect(page.get_by_role("heading", name="Front-end for a museum kiosk")).to_be_visible()
+    # The matching offer from Lyon, with its reasons in words.
+    matches = page.locator("#matches")
+    match = matches.get_by_role("listitem").filter(has_text="Touch-screen front-ends")
+    expect(match).to_be_visible()
+    expect(match.get_by_role("list", name="Why")).to_contain_text("shares 1 skill: JavaScript")
+    expect(match.get_by_role("list", name="Why")).to_contain_text(
+        "same network: Coshoring Alliance"
+    )
     screenshot(page, "wall-post-detail")
+    # Ana opens the offer and replies to it privately.
+    match.get_by_role("link", name="Touch-screen front-ends").click()
+    page.get_by_label("Message").fill("Are you free in March for our kiosk?")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page).to_have_url(re.compile(r"/wall/threads/\d+/$"))
+    expect(page.get_by_text("Are you free in March for our kiosk?")).to_be_visible()
 
     for url in ("/spaces/la-ruche/wall/", "/networks/coshoring-alliance/wall/"):
         page.goto(live_server.url + url)
@@ -80,7 +105,7 @@ def test_post_a_need_see_it_on_the_walls_and_get_a_reply(
     expect(page).to_have_url(re.compile(r"/wall/threads/\d+/$"))
     expect(page.get_by_text("I built two kiosks last year.")).to_be_visible()
     screenshot(page, "wall-thread")
-    assert ReplyThread.objects.get().responder == w.network_member
+    assert ReplyThread.objects.get(post=made).responder == w.network_member
 
     # Ana reads it in her threads.
     page.context.clear_cookies()

@@ -49,3 +49,11 @@ class PostClosed(Conflict):
 
 class OwnPost(Conflict):
     code = "wall.own_post"
+
+
+class InvalidIntroduction(Invalid):
+    code = "introduction.invalid"
+
+
+class IntroductionConflict(Conflict):
+    code = "introduction.exists"

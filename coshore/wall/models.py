@@ -186,3 +186,27 @@ class ReplyMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} in {self.thread_id}"
+
+
+class Introduction(TimeStamped):
+    """A community manager of `space` introduces two people (about a post, or not)."""
+
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    introducer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="introductions"
+    )
+    note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first=models.F("second")), name="introduction_two_people"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} meets {self.second_id} by {self.introducer_id}"

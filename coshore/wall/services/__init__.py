@@ -7,6 +7,7 @@ write `from coshore.wall import services` and `services.create_post(...)`.
 """
 
 from ._shared import MAX_BODY, MAX_TEXT, MAX_TITLE, parse_amount  # noqa: F401
+from .introductions import *  # noqa: F403
 from .posts import *  # noqa: F403
 from .replies import *  # noqa: F403
 from .screens import *  # noqa: F403

@@ -243,6 +243,11 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "is_poster": selectors.is_poster(request.user, post),
         "threads": threads,
         "form": form,
+        "matches": (
+            selectors.get_match_views(user=request.user, post=post)
+            if selectors.is_poster(request.user, post) and post.is_live
+            else []
+        ),
     }
     return render(request, "wall/post_detail.html", context, status=status)
 

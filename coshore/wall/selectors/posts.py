@@ -33,8 +33,8 @@ from coshore.skills.models import Skill
 from coshore.spaces.models import NetworkSpace, Space, SpaceRole
 from coshore.spaces.selectors import network_ids_of_user, space_ids_of_user, space_zone
 
-from .errors import InvalidQuery, PostNotFound, ThreadNotFound
-from .models import (
+from ..errors import InvalidQuery, PostNotFound, ThreadNotFound
+from ..models import (
     Locality,
     Post,
     PostKind,
@@ -45,7 +45,7 @@ from .models import (
     ReplyThread,
     WallScreen,
 )
-from .rules import WORKDAY, is_valid_zone, next_weekday, overlap_hours
+from ..rules import WORKDAY, is_valid_zone, next_weekday, overlap_hours
 
 MAX_ID = 2**62
 DEFAULT_LIMIT = 20
