@@ -13,6 +13,7 @@ from coshore.accounts.selectors import is_organisation_person
 from coshore.activity.services import record_activity
 from coshore.core.text import fold
 from coshore.memberships.rules import normalise_currency
+from coshore.skills.extraction import extract_skills
 from coshore.skills.models import Skill
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import is_space_member
@@ -75,12 +76,8 @@ EDITABLE = (
 
 
 def _suggest_skills(text: str) -> list[tuple[str, str]]:
-    """ESCO skills (uri, label) suggested from a post's text, best first; none until the
-    skill extraction (`coshore.skills.extraction`) is installed."""
-    try:
-        from coshore.skills.extraction import extract_skills
-    except ImportError:
-        return []
+    """ESCO skills (uri, label) suggested from a post's text, best first (the skills app's
+    extraction: MiniLM and ESCO labels, or the labels alone without the model)."""
     return [(s.uri, s.label) for s in extract_skills(text, limit=10)]
 
 
