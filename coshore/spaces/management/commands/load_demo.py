@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from coshore.accounts.models import (
@@ -145,6 +146,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip-skills", action="store_true", help="Do not import ESCO.")
 
     def handle(self, *args: Any, skip_skills: bool = False, **options: Any) -> None:
+        # The demo people are made up: the emails their invitations, agreements and replies
+        # would send go to an in-memory outbox instead of cluttering the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load(skip_skills=skip_skills)
+
+    def _load(self, *, skip_skills: bool) -> None:
         from coshore.spaces.importers import import_spaces
 
         if not skip_skills:
