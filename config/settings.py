@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "coshore.projects",
     "coshore.reputation",
     "coshore.wall",
+    "coshore.notifications",
 ]
 
 MIDDLEWARE = [
