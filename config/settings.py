@@ -211,6 +211,8 @@ AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 900)
 
 # The wall's screen mode (a display in a space) fetches new posts this often, in seconds.
 WALL_SCREEN_POLL_SECONDS = env_int("WALL_SCREEN_POLL_SECONDS", 30)
+# A new post alerts the people it matches at this score (0-1) or more (topic wall.matches).
+WALL_MATCH_ALERT_MIN_SCORE = float(os.environ.get("WALL_MATCH_ALERT_MIN_SCORE", "0.5"))
 
 CACHES = {
     "default": {
