@@ -81,7 +81,7 @@ class SmtpInbox:
 
     @staticmethod
     def body(message: Any) -> str:
-        return str(message.get_body(preferencelist=("plain",)).get_content())
+        return str(message.get_body(preferencelist=("plain",)).get_content()).replace("\r\n", "\n")
 
 
 @pytest.fixture
