@@ -9,7 +9,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.params import P, QueryEx
-from pydantic import StrictBool
 
 from coshore.accounts.auth import AUTH_REQUIRED
 from coshore.core.api import ErrorOut
@@ -113,12 +112,13 @@ def _preferences_out(modes: dict[str, EmailMode]) -> dict[str, Any]:
 @router.get("/notifications", response={200: NotificationPageOut, **ERRORS}, auth=AUTH_REQUIRED)
 def list_notifications(
     request: HttpRequest,
-    unread: QueryEx[StrictBool, P(description="only unread ones")] = False,
+    unread: bool = False,
     limit: QueryEx[int, P(ge=1, le=selectors.MAX_PAGE)] = 30,
     cursor: QueryEx[str | None, P(max_length=1000)] = None,
 ) -> Any:
-    """Your notifications, newest first, `limit` at a time; `next` is the cursor of the
-    following page or null. `unread` counts all your unread ones."""
+    """Your notifications (with `unread=true` only unread ones), newest first, `limit` at a
+    time; `next` is the cursor of the following page or null. `unread` counts all your
+    unread ones."""
     page = selectors.page_notifications(
         user=request.user, limit=limit, cursor=cursor, unread_only=unread
     )
