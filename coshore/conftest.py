@@ -95,7 +95,7 @@ def smtp_server(settings: Any) -> Any:
         # readiness check connects to it: no race with other tests or processes.
         def _trigger_server(self) -> Any:
             assert self.server is not None
-            self.port = self.server.sockets[0].getsockname()[1]
+            self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
             return super()._trigger_server()
 
     inbox = SmtpInbox()

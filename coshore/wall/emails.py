@@ -4,6 +4,9 @@ their transaction, so a notification exists exactly when its reply or introducti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -12,7 +15,7 @@ from coshore.notifications.services import notify
 from .models import Introduction, ReplyMessage
 
 
-def _line(template: str, ctx: dict[str, object]) -> str:
+def _line(template: str, ctx: Mapping[str, Any]) -> str:
     return " ".join(render_to_string(template, ctx).split())
 
 

@@ -48,7 +48,7 @@ def test_the_list_shows_yours_with_unread_ones_emphasised(
     assert f'href="/notifications/{fresh.pk}/open/"' in html
     assert "Ben&#x27;s secret" not in html and "Ben's secret" not in html
     assert '<span class="nav-bell-count" data-testid="unread-count">1</span>' in html
-    assert '<strong>1</strong> unread' in html
+    assert "<strong>1</strong> unread" in html
 
 
 def test_the_list_is_paged(make_user: Any, client_for: Any) -> None:

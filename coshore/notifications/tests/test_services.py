@@ -51,7 +51,11 @@ def test_notify_emails_at_once_by_default_for_immediate_topics(
     ana = make_user("ana@example.org", name="Ana")
     with django_capture_on_commit_callbacks(execute=True):
         made = note(ana, title="Ben replied   about\n“Kiosk”", body="  Hello!  ")
-    assert (made.title, made.body, made.email_mode) == ("Ben replied about “Kiosk”", "Hello!", "immediate")
+    assert (made.title, made.body, made.email_mode) == (
+        "Ben replied about “Kiosk”",
+        "Hello!",
+        "immediate",
+    )
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert mail.outbox[0].subject == "[Coshore] Ben replied about “Kiosk”"
     made.refresh_from_db()

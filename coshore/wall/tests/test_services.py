@@ -201,7 +201,9 @@ def test_a_member_of_another_space_replies_and_both_sides_talk(
     assert f"/wall/threads/{thread.pk}/" in mail.outbox[0].body
     note = Notification.objects.get(recipient=w.poster, kind="wall.reply")
     assert (note.topic, note.url, note.actor) == (
-        "wall.replies", f"/wall/threads/{thread.pk}/", w.network_member
+        "wall.replies",
+        f"/wall/threads/{thread.pk}/",
+        w.network_member,
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.post_message(thread=thread, user=w.poster, body="Great, when can we talk?")
