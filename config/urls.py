@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("coshore.projects.urls")),
     path("", include("coshore.reputation.urls")),
     path("", include("coshore.wall.urls")),
+    path("", include("coshore.notifications.urls")),
     path("", include("coshore.spaces.urls")),
 ]

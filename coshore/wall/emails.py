@@ -1,61 +1,52 @@
-"""Emails of the wall, as background tasks (services enqueue them on commit)."""
+"""What the wall tells people through the notification system (topic `wall.replies`): in-app
+always, by email at once or in the digest as each person chose. Services call these inside
+their transaction, so a notification exists exactly when its reply or introduction does."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from collections.abc import Mapping
+from typing import Any
+
 from django.template.loader import render_to_string
-from django_tasks import task
+from django.urls import reverse
+
+from coshore.notifications.services import notify
 
 from .models import Introduction, ReplyMessage
 
 
-@task()
-def send_reply_email(message_id: int) -> None:
+def _line(template: str, ctx: Mapping[str, Any]) -> str:
+    return " ".join(render_to_string(template, ctx).split())
+
+
+def notify_reply(message: ReplyMessage) -> None:
     """Tell the other side of a thread that a message arrived, with the link to the thread."""
-    message = (
-        ReplyMessage.objects.filter(pk=message_id)
-        .select_related("thread__post__author", "thread__responder", "author")
-        .first()
-    )
-    if message is None:
-        return
     thread = message.thread
     to = thread.responder if message.author_id == thread.post.author_id else thread.post.author
-    if not to.is_active:
-        return
-    ctx = {
-        "user": to,
-        "SITE_NAME": settings.SITE_NAME,
-        "message": message,
-        "post": thread.post,
-        "link": f"{settings.SITE_URL}/wall/threads/{thread.pk}/",
-    }
-    subject = " ".join(render_to_string("emails/wall/reply_subject.txt", ctx).split())
-    body = render_to_string("emails/wall/reply.txt", ctx)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to.email])
-
-
-@task()
-def send_introduction_email(introduction_id: int) -> None:
-    """Tell both people who introduced them to whom, and why."""
-    intro = (
-        Introduction.objects.filter(pk=introduction_id)
-        .select_related("first", "second", "introducer", "space", "post")
-        .first()
+    ctx = {"user": to, "message": message, "post": thread.post}
+    notify(
+        recipient=to,
+        topic="wall.replies",
+        kind="wall.reply",
+        title=_line("emails/wall/reply_subject.txt", ctx),
+        body=render_to_string("emails/wall/reply.txt", ctx),
+        url=reverse("wall:thread", args=[thread.pk]),
+        actor=message.author,
+        key=f"wall.reply:{message.pk}",
     )
-    if intro is None:
-        return
+
+
+def notify_introduction(intro: Introduction) -> None:
+    """Tell both people who introduced them to whom, and why, with the other's profile."""
     for to, other in ((intro.first, intro.second), (intro.second, intro.first)):
-        if not to.is_active:
-            continue
-        ctx = {
-            "user": to,
-            "other": other,
-            "intro": intro,
-            "SITE_NAME": settings.SITE_NAME,
-            "link": f"{settings.SITE_URL}/accounts/people/{other.pk}/",
-        }
-        subject = " ".join(render_to_string("emails/wall/introduction_subject.txt", ctx).split())
-        body = render_to_string("emails/wall/introduction.txt", ctx)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to.email])
+        ctx = {"user": to, "other": other, "intro": intro}
+        notify(
+            recipient=to,
+            topic="wall.replies",
+            kind="wall.introduction",
+            title=_line("emails/wall/introduction_subject.txt", ctx),
+            body=render_to_string("emails/wall/introduction.txt", ctx),
+            url=reverse("accounts:person", args=[other.pk]),
+            actor=intro.introducer,
+            key=f"wall.introduction:{intro.pk}",
+        )

@@ -25,6 +25,7 @@ from coshore.spaces.models import HoursStatus, Space
 from coshore.spaces.rules import decode_weekly
 from coshore.spaces.selectors import can_manage_space, space_standing, space_zone
 
+from .. import emails
 from ..errors import (
     Busy,
     CannotDecide,
@@ -600,6 +601,10 @@ def cancel_booking(*, actor: Any, booking: Booking) -> Booking:
             space=space,
             metadata={"resource": current.resource_id, "refunded": refunded, "in_time": in_time},
         )
+        if current.user_id != getattr(actor, "pk", None):
+            emails.notify_booking_change(
+                booking=current, actor=actor, change="cancelled", refunded=refunded
+            )
     booking.status = current.status
     booking.cancelled_at = current.cancelled_at
     return booking
@@ -637,6 +642,9 @@ def _decide(*, actor: Any, booking: Booking, approve: bool) -> Booking:
             target=current,
             space=space,
             metadata={"resource": current.resource_id, "user_id": current.user_id},
+        )
+        emails.notify_booking_change(
+            booking=current, actor=actor, change="approved" if approve else "declined"
         )
     for field in ("status", "decided_by", "decided_at", "expires_at"):
         setattr(booking, field, getattr(current, field))
@@ -682,6 +690,7 @@ def expire_requests(*, resource: Resource | None = None, now: datetime | None = 
                 space=current.resource.space,
                 metadata={"resource": current.resource_id, "user_id": current.user_id},
             )
+            emails.notify_booking_change(booking=current, actor=None, change="expired")
             count += 1
     return count
 

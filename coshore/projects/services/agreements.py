@@ -32,7 +32,6 @@ from ..rules import (
 )
 from ._shared import (
     MAX_TEAM,
-    _enqueue_on_commit,
     _require_open,
     _require_user,
     _text,
@@ -176,7 +175,7 @@ def propose_agreement(
             },
         )
         if agreement.accepted_at is None:
-            _enqueue_on_commit(emails.send_agreement_email, agreement.pk)
+            emails.notify_agreement(agreement)
     return agreement
 
 

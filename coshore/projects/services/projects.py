@@ -36,7 +36,6 @@ from ._shared import (
     MAX_BRIEF,
     MAX_TEAM,
     MAX_TITLE,
-    _enqueue_on_commit,
     _require_open,
     _require_user,
     _text,
@@ -207,7 +206,7 @@ def invite_member(*, project: Project, inviter: Any, email: str, message: str = 
                 space=selectors.home_space_of(user),
                 metadata={"project": project.pk, "invitee": invitee.pk},
             )
-            _enqueue_on_commit(emails.send_invitation_email, invitation.pk)
+            emails.notify_invitation(invitation)
     except IntegrityError:
         raise InvitationConflict("This person already has a pending invitation.") from None
     return invitation

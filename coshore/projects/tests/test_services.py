@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coshore.activity.models import Activity
 from coshore.core.errors import DomainError
+from coshore.notifications.models import Notification
 from coshore.projects import selectors, services
 from coshore.projects.models import (
     Agreement,
@@ -484,7 +485,7 @@ def test_invitee_and_teammates_are_emailed(
             project=project, inviter=ana, email=ben.email, message="Join us"
         )
     assert [m.to for m in mailoutbox] == [["ben@example.org"]]
-    assert mailoutbox[0].subject == "Ana invites you to the project “Museum app”"
+    assert mailoutbox[0].subject == "[Coshore] Ana invites you to the project “Museum app”"
     assert "Join us" in mailoutbox[0].body and "/projects/" in mailoutbox[0].body
     services.accept_invitation(invitation=invitation, user=ben)
     with django_capture_on_commit_callbacks(execute=True):
@@ -495,7 +496,12 @@ def test_invitee_and_teammates_are_emailed(
         )  # fmt: skip
     assert [m.to for m in mailoutbox[1:]] == [["ben@example.org"]]
     assert "your hour budget: 12.50 h" in mailoutbox[1].body
-    assert mailoutbox[1].subject == "Agreement version 1 of “Museum app” waits for you"
+    assert mailoutbox[1].subject == "[Coshore] Agreement version 1 of “Museum app” waits for you"
+    assert f"/projects/{project.pk}/agreement/" in mailoutbox[1].body
+    assert [(n.recipient, n.kind) for n in Notification.objects.filter(topic="projects")] == [
+        (ben, "project.agreement_proposed"),
+        (ben, "project.invited"),
+    ]
 
 
 def test_the_coordinator_edits_an_open_project(team: Project, ana: Any, ben: Any) -> None:

@@ -19,7 +19,7 @@ from coshore.spaces.selectors import can_manage_space
 from .. import emails
 from ..errors import IntroductionConflict, InvalidIntroduction, NotManager
 from ..models import Introduction, Post
-from ._shared import _enqueue_on_commit, _require_user, _text
+from ._shared import _require_user, _text
 
 __all__ = ["REPEAT_DAYS", "introduce"]
 
@@ -85,5 +85,5 @@ def introduce(
             space=space,
             metadata={"first": first.pk, "second": second.pk, "post": post.pk if post else None},
         )
-        _enqueue_on_commit(emails.send_introduction_email, intro.pk)
+        emails.notify_introduction(intro)
     return intro

@@ -12,7 +12,7 @@ from coshore.activity.services import record_activity
 from .. import emails, selectors
 from ..errors import InvalidReply, OwnPost, PostClosed, PostNotFound, ThreadNotFound
 from ..models import Post, ReplyMessage, ReplyThread
-from ._shared import MAX_BODY, _enqueue_on_commit, _require_user, _text
+from ._shared import MAX_BODY, _require_user, _text
 
 __all__ = ["post_message", "reply_to_post"]
 
@@ -35,7 +35,7 @@ def _add_message(thread: ReplyThread, author: Any, body: str, *, first: bool) ->
             "first": first,
         },
     )
-    _enqueue_on_commit(emails.send_reply_email, message.pk)
+    emails.notify_reply(message)
     return message
 
 

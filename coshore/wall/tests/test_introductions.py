@@ -9,6 +9,7 @@ import pytest
 from coshore.accounts.models import Profile
 from coshore.activity.models import Activity
 from coshore.core.errors import DomainError
+from coshore.notifications.models import Notification
 from coshore.wall import services
 from coshore.wall.models import Introduction, Post
 from coshore.wall.tests.factories import World
@@ -44,8 +45,17 @@ def test_a_manager_introduces_two_members_and_both_are_emailed(
     assert (intro.first, intro.second, intro.post) == (w.poster, w.network_member, need)
     assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "ben@example.org"]
     to_ana = next(m for m in mailoutbox if m.to == ["ana@example.org"])
-    assert to_ana.subject == "Marc introduces you to Ben"
+    assert to_ana.subject == "[Coshore] Marc introduces you to Ben"
     assert "Ben built kiosks before." in to_ana.body and need.title in to_ana.body
+    assert f"/accounts/people/{w.network_member.pk}/" in to_ana.body
+    assert to_ana.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The same in-app, for both, from the introducer (topic wall.replies).
+    notes = Notification.objects.filter(kind="wall.introduction").order_by("recipient_id")
+    assert [(n.recipient, n.topic, n.actor) for n in notes] == sorted(
+        [(w.poster, "wall.replies", w.manager), (w.network_member, "wall.replies", w.manager)],
+        key=lambda t: t[0].pk,
+    )
+    assert {n.title for n in notes} == {"Marc introduces you to Ben", "Marc introduces you to Ana"}
     activity = Activity.objects.get(verb="introduction.made")
     assert activity.metadata == {
         "first": w.poster.pk,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from coshore.accounts.tests.factories import OrganisationMemberFactory
 from coshore.activity.models import Activity
 from coshore.core.errors import DomainError
+from coshore.notifications.models import Notification
 from coshore.wall import selectors, services
 from coshore.wall.models import Post, PostStatus, ReplyMessage, ReplyThread
 from coshore.wall.tests.factories import DESIGN_URI, PYTHON_URI, World, post
@@ -197,6 +198,13 @@ def test_a_member_of_another_space_replies_and_both_sides_talk(
     assert thread.responder == w.network_member
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert "I can help!" in mail.outbox[0].body
+    assert f"/wall/threads/{thread.pk}/" in mail.outbox[0].body
+    note = Notification.objects.get(recipient=w.poster, kind="wall.reply")
+    assert (note.topic, note.url, note.actor) == (
+        "wall.replies",
+        f"/wall/threads/{thread.pk}/",
+        w.network_member,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.post_message(thread=thread, user=w.poster, body="Great, when can we talk?")
     assert mail.outbox[1].to == ["ben@example.org"]
