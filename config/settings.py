@@ -210,6 +210,7 @@ AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 900)
 
 # The wall's screen mode (a display in a space) fetches new posts this often, in seconds.
 WALL_SCREEN_POLL_SECONDS = env_int("WALL_SCREEN_POLL_SECONDS", 30)
+WALL_INDEX_SYNC_BUILD_MAX = env_int("WALL_INDEX_SYNC_BUILD_MAX", 50_000)
 
 CACHES = {
     "default": {

@@ -18,6 +18,7 @@ from coshore.skills.models import Skill
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import is_space_member
 
+from ..embeddings import enqueue_embed_post
 from ..errors import InvalidPost, NotPoster, NotSpaceMember, PostClosed, UnknownSkill
 from ..models import (
     Locality,
@@ -368,6 +369,7 @@ def create_post(
                 "organisation": post.organisation_id,
             },
         )
+        enqueue_embed_post(post)
     return post
 
 
@@ -420,6 +422,8 @@ def update_post(*, post: Post, user: Any, **changes: Any) -> Post:
             space=locked.space,
             metadata={"fields": changed},
         )
+        if "title" in changed or "text" in changed:
+            enqueue_embed_post(locked)
     return locked
 
 
