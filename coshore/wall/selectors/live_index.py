@@ -57,6 +57,9 @@ class LiveIndex:
         self.synced_at: datetime | None = None
         self._recent: dict[int, datetime] = {}
         self._sync_lock = threading.Lock()
+        # hnswlib may reallocate while adding (resize_index), which a search running at the
+        # same moment must not see: searches and writes of the live indexes take turns.
+        self._use_lock = threading.Lock()
         self._build_lock = threading.RLock()
         self._building = False
 
@@ -192,21 +195,24 @@ class LiveIndex:
                 labels.append(label)
                 vectors.append(vector)
             elif label in index:
-                index.delete([label])
+                with self._use_lock:
+                    index.delete([label])
                 n += 1
         for pk, kind in Post.objects.filter(expires_at__gt=since, expires_at__lte=now).values_list(
             "pk", "kind"
         ):
             label = label_of("post", pk)
             if label in self.indexes[kind]:
-                self.indexes[kind].delete([label])
+                with self._use_lock:
+                    self.indexes[kind].delete([label])
                 n += 1
         for user_id, vector, updated, active in ProfileEmbedding.objects.filter(
             updated_at__gt=since
         ).values_list("user_id", "vector", "updated_at", "user__is_active"):
             label = label_of("profile", user_id)
             if not active:
-                self.indexes[PROFILE].delete([label])
+                with self._use_lock:
+                    self.indexes[PROFILE].delete([label])
                 continue
             if self._recent.get(label) == updated and label in self.indexes[PROFILE]:
                 continue
@@ -215,7 +221,9 @@ class LiveIndex:
             labels.append(label)
             vectors.append(vector)
         for kind, (labels, vectors) in adds.items():
-            self.indexes[kind].add(labels, unpack_many(vectors, DIM))
+            matrix = unpack_many(vectors, DIM)
+            with self._use_lock:
+                self.indexes[kind].add(labels, matrix)
             n += len(labels)
         # Versions older than the overlap will not be read again.
         self._recent = {k: v for k, v in self._recent.items() if v > since}
@@ -224,8 +232,9 @@ class LiveIndex:
 
     # -- reads --
     def search(self, kind: str, vector: Any, k: int) -> list[tuple[int, float]]:
-        index = self.indexes.get(kind)
-        return index.search(vector, k) if index is not None else []
+        with self._use_lock:
+            index = self.indexes.get(kind)
+            return index.search(vector, k) if index is not None else []
 
 
 def _chunks(rows: Any, ids: Iterable[int]) -> Iterable[Any]:
