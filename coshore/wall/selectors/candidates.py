@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from coshore.accounts.models import Profile
 from coshore.accounts.selectors import list_profiles_visible_to
 from coshore.reputation.selectors import reputation_of
+from coshore.skills.models import Skill
 from coshore.spaces.models import Network, NetworkSpace, SpaceRole
 from coshore.spaces.selectors import network_ids_of_user, space_ids_of_user
 
@@ -52,7 +53,12 @@ def live_posts(user: Any, kind: str, *, embeddings: bool) -> QuerySet[Post]:
         .filter(live_q(), kind=kind)
         .defer("search_text")
         .prefetch_related(
-            Prefetch("skill_links", queryset=PostSkill.objects.select_related("skill"))
+            Prefetch(
+                "skill_links",
+                queryset=PostSkill.objects.select_related("skill").only(
+                    "post_id", "skill__uri", "skill__preferred_label"
+                ),
+            )
         )
     )
     return qs.select_related("space", "embedding") if embeddings else qs.select_related("space")
@@ -64,7 +70,7 @@ def visible_profiles(user: Any, *, embeddings: bool) -> QuerySet[Profile]:
         list_profiles_visible_to(user)
         .filter(user__is_active=True)
         .exclude(visibility="private")
-        .prefetch_related("skills")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.only("uri", "preferred_label")))
     )
     related = ["user", "home_space"] + (["user__wall_embedding"] if embeddings else [])
     return qs.select_related(*related)

@@ -178,26 +178,31 @@ class LiveIndex:
             PostEmbedding.objects.filter(updated_at__gt=since).values_list("post_id", flat=True)
         )
         n = 0
-        adds: dict[str, tuple[list[int], list[Any]]] = {}
+        # Versions first, vectors only for what is new: the overlap reads rows again.
+        wanted: dict[int, tuple[str, datetime]] = {}
         rows = Post.objects.values_list(
-            "pk", "kind", "status", "expires_at", "updated_at", "embedding__vector",
-            "embedding__updated_at",
-        )  # fmt: skip
-        for pk, kind, status, expires_at, updated, vector, vector_at in _chunks(rows, changed):
+            "pk", "kind", "status", "expires_at", "updated_at", "embedding__updated_at"
+        )
+        for pk, kind, status, expires_at, updated, vector_at in _chunks(rows, changed):
             label = label_of("post", pk)
             index = self.indexes[kind]
-            if status == PostStatus.OPEN and expires_at > now and vector is not None:
+            if status == PostStatus.OPEN and expires_at > now and vector_at is not None:
                 version = max(updated, vector_at)
-                if self._recent.get(label) == version and label in index:
-                    continue
-                self._recent[label] = version
-                labels, vectors = adds.setdefault(kind, ([], []))
-                labels.append(label)
-                vectors.append(vector)
+                if self._recent.get(label) != version or label not in index:
+                    wanted[pk] = (kind, version)
             elif label in index:
                 with self._use_lock:
                     index.delete([label])
                 n += 1
+        adds: dict[str, tuple[list[int], list[Any]]] = {}
+        vectors = PostEmbedding.objects.values_list("post_id", "vector")
+        for pk, vector in _chunks(vectors, wanted, field="post_id"):
+            kind, version = wanted[pk]
+            label = label_of("post", pk)
+            self._recent[label] = version
+            labels, rows_ = adds.setdefault(kind, ([], []))
+            labels.append(label)
+            rows_.append(vector)
         for pk, kind in Post.objects.filter(expires_at__gt=since, expires_at__lte=now).values_list(
             "pk", "kind"
         ):
@@ -206,22 +211,25 @@ class LiveIndex:
                 with self._use_lock:
                     self.indexes[kind].delete([label])
                 n += 1
-        for user_id, vector, updated, active in ProfileEmbedding.objects.filter(
+        profiles: dict[int, datetime] = {}
+        for user_id, updated, active in ProfileEmbedding.objects.filter(
             updated_at__gt=since
-        ).values_list("user_id", "vector", "updated_at", "user__is_active"):
+        ).values_list("user_id", "updated_at", "user__is_active"):
             label = label_of("profile", user_id)
             if not active:
                 with self._use_lock:
                     self.indexes[PROFILE].delete([label])
-                continue
-            if self._recent.get(label) == updated and label in self.indexes[PROFILE]:
-                continue
-            self._recent[label] = updated
-            labels, vectors = adds.setdefault(PROFILE, ([], []))
+            elif self._recent.get(label) != updated or label not in self.indexes[PROFILE]:
+                profiles[user_id] = updated
+        vectors = ProfileEmbedding.objects.values_list("user_id", "vector")
+        for user_id, vector in _chunks(vectors, profiles, field="user_id"):
+            label = label_of("profile", user_id)
+            self._recent[label] = profiles[user_id]
+            labels, rows_ = adds.setdefault(PROFILE, ([], []))
             labels.append(label)
-            vectors.append(vector)
-        for kind, (labels, vectors) in adds.items():
-            matrix = unpack_many(vectors, DIM)
+            rows_.append(vector)
+        for kind, (labels, rows_) in adds.items():
+            matrix = unpack_many(rows_, DIM)
             with self._use_lock:
                 self.indexes[kind].add(labels, matrix)
             n += len(labels)
@@ -237,11 +245,11 @@ class LiveIndex:
             return index.search(vector, k) if index is not None else []
 
 
-def _chunks(rows: Any, ids: Iterable[int]) -> Iterable[Any]:
+def _chunks(rows: Any, ids: Iterable[int], field: str = "pk") -> Iterable[Any]:
     """The rows of `ids` in chunks (an IN list stays bounded on SQLite)."""
     ids = sorted(ids)
     for start in range(0, len(ids), 900):
-        yield from rows.filter(pk__in=ids[start : start + 900])
+        yield from rows.filter(**{f"{field}__in": ids[start : start + 900]})
 
 
 _index: LiveIndex | None = None

@@ -56,9 +56,9 @@ MAX_MATCHES = 50
 # Candidate generation with embeddings: the index's nearest ANN_K of each wanted kind, the
 # SKILL_POOL newest live posts (and profiles) sharing a skill, the CITY_POOL freshest live
 # posts of an on-site subject's city.
-ANN_K = 300
-SKILL_POOL = 200
-CITY_POOL = 300
+ANN_K = 150
+SKILL_POOL = 100
+CITY_POOL = 100
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ def _offer(author: Any, space: Any, n: int) -> Post:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_post_closed_before_a_match_query_never_appears_in_it(
-    w: World, client_for: Any
-) -> None:
+def test_a_post_closed_before_a_match_query_never_appears_in_it(w: World, client_for: Any) -> None:
     need = post(w.poster, w.paris, locality="remote", tz_name="Europe/Paris")
     selectors.get_matches(user=w.poster, post=need)  # the index exists before the race
     closed_at: dict[int, float] = {}  # post id -> when its close committed (monotonic)

@@ -129,9 +129,7 @@ def test_a_post_closed_after_the_index_synced_still_never_comes_back(
 
 
 @needs_model
-def test_a_need_meets_embedded_profiles_the_poster_may_see(
-    w: World, remote_need: Post
-) -> None:
+def test_a_need_meets_embedded_profiles_the_poster_may_see(w: World, remote_need: Post) -> None:
     for user, visibility in ((w.network_member, "network"), (w.outsider, "private")):
         profile = Profile.objects.get(user=user)
         profile.skills.add(w.python)
