@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from coshore.accounts.models import Profile
@@ -41,7 +42,7 @@ def stored_vector(obj: Any, attr: str) -> np.ndarray | None:
     None when there is none."""
     try:
         row = getattr(obj, attr)
-    except Exception:  # RelatedObjectDoesNotExist: not embedded (yet)
+    except ObjectDoesNotExist:  # not embedded (yet)
         return None
     return unpack(row.vector) if row is not None else None
 

@@ -324,7 +324,8 @@ def create_post(
     """A member posts an offer ("I do X") or a need ("we need Y") into a space they are a
     member of, for themselves or on behalf of an organisation they belong to. Needs carry a
     budget range, offers a rate; both in an ISO 4217 currency. Without skills, the skills are
-    suggested from the text. It expires in 30 days unless told otherwise (never in the past)."""
+    suggested from the text. It expires in 30 days unless told otherwise (never in the past).
+    Once committed, it is embedded for matching (a background task, with the model)."""
     user = _require_user(author)
     kind = _choice(kind, field="kind", choices=PostKind.values)
     values = {
