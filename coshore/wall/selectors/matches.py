@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from coshore.accounts.models import Profile
+from coshore.accounts.models import Profile, User
+from coshore.spaces.models import Space
 
 from ..embeddings import ensure_profile_embedding, model_available
 from ..matching.codec import unpack
@@ -53,12 +54,14 @@ __all__ = [
 MAX_POOL = 2000
 MAX_PROFILES = 500
 MAX_MATCHES = 50
-# Candidate generation with embeddings: the index's nearest ANN_K of each wanted kind, the
-# SKILL_POOL newest live posts (and profiles) sharing a skill, the CITY_POOL freshest live
-# posts of an on-site subject's city.
-ANN_K = 150
+# Candidate generation with embeddings: the index's nearest ANN_K of each wanted kind, up to
+# SKILL_POOL open posts (and profiles) sharing a skill (any of them: ordering them would make
+# PostgreSQL walk a whole index for a rare skill), the CITY_POOL freshest open posts of an
+# on-site subject's city.
+ANN_K = 100
 SKILL_POOL = 100
 CITY_POOL = 100
+MAX_CITY_SPACES = 20
 
 
 @dataclass(frozen=True)
@@ -107,16 +110,11 @@ def _pool_ann(
             PostSkill.objects.filter(
                 skill_id__in=want.skill_ids, post__kind=want.kind, post__status=PostStatus.OPEN
             )
-            .order_by("-post_id")
+            .order_by()
             .values_list("post_id", flat=True)[:SKILL_POOL]
         )
     if want.city:
-        post_ids.update(
-            live_posts(user, want.kind, embeddings=False)
-            .filter(space__city=want.city)
-            .order_by("-fresh_at", "-id")
-            .values_list("pk", flat=True)[:CITY_POOL]
-        )
+        post_ids.update(_city_pool(want))
     post_ids.discard(want.exclude_post or 0)
     posts = list(
         live_posts(user, want.kind, embeddings=True)
@@ -130,12 +128,47 @@ def _pool_ann(
             through = Profile.skills.through
             user_ids.update(
                 through.objects.filter(skill_id__in=want.skill_ids)
-                .order_by("-profile_id")
+                .order_by()
                 .values_list("profile__user_id", flat=True)[:SKILL_POOL]
             )
         user_ids.discard(want.owner_id)
-        profiles = list(visible_profiles(user, embeddings=True).filter(user_id__in=user_ids))
+        ids = list(user_ids)
+        profiles = list(
+            visible_profiles(user, embeddings=True).filter(
+                user_id__in=ids,
+                # The same ids on the joined user rows: without it PostgreSQL scans every
+                # user to join them to the profile gate (50 ms at 400,000 members).
+                user__email__in=User.objects.filter(pk__in=ids).values("email"),
+            )
+        )
     return posts, profiles
+
+
+def _city_pool(want: _Want) -> list[int]:
+    """The freshest open posts of the wanted kind in the subject's city: ids only, without
+    the visibility gate (the load applies it). One indexed read per space (space, status,
+    fresh) for a city of a few spaces; one read for the city beyond."""
+    now = timezone.now()
+    spaces = list(
+        Space.objects.filter(city=want.city).values_list("pk", flat=True)[: MAX_CITY_SPACES + 1]
+    )
+    open_posts = Post.objects.filter(status=PostStatus.OPEN, kind=want.kind, expires_at__gt=now)
+    if len(spaces) > MAX_CITY_SPACES:
+        return list(
+            open_posts.filter(space__city=want.city)
+            .order_by("-fresh_at", "-id")
+            .values_list("pk", flat=True)[:CITY_POOL]
+        )
+    found: list[tuple[datetime, int]] = []
+    for space_id in spaces:
+        found += [
+            (fresh, pk)
+            for pk, fresh in open_posts.filter(space_id=space_id)
+            .order_by("-fresh_at", "-id")
+            .values_list("pk", "fresh_at")[:CITY_POOL]
+        ]
+    found.sort(reverse=True)
+    return [pk for _, pk in found[:CITY_POOL]]
 
 
 def _pool_lexical(user: Any, want: _Want) -> tuple[list[Post], list[Profile]]:
