@@ -196,7 +196,10 @@ def load(args: Any, rng: Any) -> dict[str, Any]:
     copy(
         "wall_profileembedding",
         ["user_id", "vector", "text_hash", "updated_at"],
-        ((u, pack(vecs[r]), "bench", now - timedelta(minutes=5)) for u, r in enumerate(profile_rows, start=1)),
+        (
+            (u, pack(vecs[r]), "bench", now - timedelta(minutes=5))
+            for u, r in enumerate(profile_rows, start=1)
+        ),
     )
     print(f"{users:,} members with profiles in {time.perf_counter() - t0:.0f} s", flush=True)
 
@@ -379,7 +382,9 @@ def measure(args: Any, data: dict[str, Any], rng: Any, started: datetime,
     empty = sum(1 for items in results.values() if not items)
     example = next(((pid, items) for pid, items in results.items() if len(items) >= 3), None)
     if on_site_ms:
-        print(f"on site: p50 {percentile(on_site_ms, 50):.1f} ms, p99 {percentile(on_site_ms, 99):.1f}")
+        print(
+            f"on site: p50 {percentile(on_site_ms, 50):.1f} ms, p99 {percentile(on_site_ms, 99):.1f}"
+        )
     print(f"e2e: p50 {percentile(all_ms, 50):.1f} ms, p99 {percentile(all_ms, 99):.1f} ms, "
           f"errors {errors}, empty {empty}, queries {statistics.median(queries_per)}",
           flush=True)  # fmt: skip

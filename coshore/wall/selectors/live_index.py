@@ -221,8 +221,8 @@ class LiveIndex:
                     self.indexes[PROFILE].delete([label])
             elif self._recent.get(label) != updated or label not in self.indexes[PROFILE]:
                 profiles[user_id] = updated
-        vectors = ProfileEmbedding.objects.values_list("user_id", "vector")
-        for user_id, vector in _chunks(vectors, profiles, field="user_id"):
+        profile_vectors = ProfileEmbedding.objects.values_list("user_id", "vector")
+        for user_id, vector in _chunks(profile_vectors, profiles, field="user_id"):
             label = label_of("profile", user_id)
             self._recent[label] = profiles[user_id]
             labels, rows_ = adds.setdefault(PROFILE, ([], []))
