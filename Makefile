@@ -9,11 +9,11 @@ $(BIN)/coshore: pyproject.toml
 	@test -n "$(PY)" || { echo "Python 3.11+ not found; set PY=..."; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[semantic]'
 	touch $@
 
 $(VENV)/.dev: $(BIN)/coshore
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,semantic]'
 	touch $@
 
 demo: $(BIN)/coshore

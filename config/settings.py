@@ -213,6 +213,7 @@ AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 900)
 WALL_SCREEN_POLL_SECONDS = env_int("WALL_SCREEN_POLL_SECONDS", 30)
 # A new post alerts the people it matches at this score (0-1) or more (topic wall.matches).
 WALL_MATCH_ALERT_MIN_SCORE = float(os.environ.get("WALL_MATCH_ALERT_MIN_SCORE", "0.5"))
+WALL_INDEX_SYNC_BUILD_MAX = env_int("WALL_INDEX_SYNC_BUILD_MAX", 50_000)
 
 CACHES = {
     "default": {

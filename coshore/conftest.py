@@ -113,3 +113,14 @@ def smtp_server(settings: Any) -> Any:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index() -> Any:
+    """Each test starts with no wall matching index in the process: the database is rolled
+    back between tests, so an index built in one would hold another's posts."""
+    from coshore.wall.selectors.live_index import reset_live_index
+
+    reset_live_index()
+    yield
+    reset_live_index()

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from coshore.accounts.models import Profile
 from coshore.accounts.tests.factories import SkillFactory
+from coshore.skills.models import Skill
 from coshore.wall import services
 from coshore.wall.models import Post, ReplyThread
 from coshore.wall.tests.factories import World, world
@@ -166,3 +168,45 @@ def test_the_wall_on_a_phone(mobile_page: Page, live_server: Any, w: World) -> N
     )
     screenshot(mobile_page, "wall-phone")
     assert overflow <= 0
+
+
+def test_matches_for_you_from_the_wall(page: Page, live_server: Any, w: World) -> None:
+    # Ben (Lyon) lists JavaScript on his profile; Ana (Paris, same network) needs it.
+    profile = Profile.objects.get(user=w.network_member)
+    profile.skills.add(Skill.objects.get(preferred_label="JavaScript"))
+    Profile.objects.filter(pk=profile.pk).update(
+        headline="Front-end developer",
+        bio="I build JavaScript interfaces for kiosks and exhibitions.",
+        timezone="Europe/Paris",
+        languages=["fr", "en"],
+    )
+    need = services.create_post(
+        author=w.poster, space=w.paris, kind="need", title="Front-end for a museum kiosk",
+        text="We need a JavaScript developer for a touch-screen kiosk.", locality="remote",
+        tz_name="Europe/Paris", tz_earliest=9, tz_latest=17, languages=["fr"],
+        skills=["http://data.europa.eu/esco/skill/test-js"],
+    )  # fmt: skip
+    services.create_post(
+        author=w.outsider, space=w.berlin, kind="need", title="Berlin members only",
+        text="We need a JavaScript developer.", visibility="space", locality="remote",
+        skills=["http://data.europa.eu/esco/skill/test-js"],
+    )  # fmt: skip
+    log_in(page, live_server, w.network_member)
+    page.goto(live_server.url + "/wall/")
+    page.get_by_role("link", name="Matches for you").click()
+    expect(page).to_have_url(re.compile(r"/wall/matches/$"))
+    expect(page.get_by_role("heading", name="Matches for you", level=1)).to_be_visible()
+    cards = (
+        page.get_by_role("list", name="Matches for you")
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading"))
+    )
+    expect(cards).to_have_count(1)
+    card = cards.first
+    expect(card.get_by_role("link", name="Front-end for a museum kiosk")).to_be_visible()
+    expect(card.get_by_role("list", name="Why")).to_contain_text("shares 1 skill: JavaScript")
+    expect(card.get_by_role("list", name="Why")).to_contain_text("speaks French")
+    expect(page.get_by_text("Berlin members only")).to_have_count(0)
+    screenshot(page, "wall-matches-for-you")
+    card.get_by_role("link", name="Front-end for a museum kiosk").click()
+    expect(page).to_have_url(re.compile(rf"/wall/posts/{need.pk}/$"))

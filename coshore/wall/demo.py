@@ -14,7 +14,7 @@ from django.utils import timezone
 from coshore.accounts.models import User
 from coshore.skills.models import Skill
 
-from . import selectors, services
+from . import embeddings, selectors, services
 from .models import Post
 
 # email, kind, title, text, visibility, skill labels, extra fields
@@ -144,4 +144,10 @@ def load_wall_demo(*, stdout: Any = None) -> int:
         made += 1
     if stdout is not None and made:
         stdout.write(f"wall: {made} demo post(s)")
+    if embeddings.model_available():
+        # Matching by meaning: the demo's posts and profiles (on-commit tasks may not have
+        # run inside the loader's transaction).
+        posts, profiles = embeddings.embed_missing()
+        if stdout is not None and (posts or profiles):
+            stdout.write(f"wall: embedded {posts} post(s) and {profiles} profile(s)")
     return made

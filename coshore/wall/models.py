@@ -92,6 +92,9 @@ class Post(TimeStamped):
             models.Index(fields=["space", "status", "-fresh_at"], name="wall_post_space_fresh"),
             models.Index(fields=["status", "-fresh_at"], name="wall_post_fresh"),
             models.Index(fields=["author", "-fresh_at"], name="wall_post_author"),
+            # The matching index syncs what changed (or expired) since its last look.
+            models.Index(fields=["updated_at"], name="wall_post_changed"),
+            models.Index(fields=["expires_at"], name="wall_post_expires"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -210,3 +213,34 @@ class Introduction(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.first_id} meets {self.second_id} by {self.introducer_id}"
+
+
+class PostEmbedding(models.Model):
+    """A post's MiniLM embedding (title and text), int8-quantised with its scale
+    (`matching.codec`); `text_hash` tells a stale one (the post was edited since)."""
+
+    post = models.OneToOneField(
+        Post, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    vector = models.BinaryField()
+    text_hash = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Embedding of post {self.post_id}"
+
+
+class ProfileEmbedding(models.Model):
+    """A member profile's MiniLM embedding (headline, bio and skill labels), kept by the wall
+    (accounts knows nothing of the wall): computed by `coshore embed-wall` and, for a member
+    asking for their matches, on demand."""
+
+    user = models.OneToOneField(
+        USER, primary_key=True, on_delete=models.CASCADE, related_name="wall_embedding"
+    )
+    vector = models.BinaryField()
+    text_hash = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Embedding of profile {self.user_id}"

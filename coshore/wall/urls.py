@@ -7,6 +7,7 @@ urlpatterns = [
     path("wall/", views.public_wall, name="public"),
     path("wall/new/", views.new_post, name="new"),
     path("wall/mine/", views.my_posts, name="mine"),
+    path("wall/matches/", views.my_matches, name="matches"),
     path("wall/suggest/", views.suggest, name="suggest"),
     path("wall/threads/", views.my_threads, name="threads"),
     path("wall/threads/<int:thread_id>/", views.thread_detail, name="thread"),

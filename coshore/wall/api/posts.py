@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from coshore.accounts.auth import AUTH_OPTIONAL, AUTH_REQUIRED
 from coshore.accounts.selectors import get_organisation_for_user
 from coshore.spaces.selectors import get_space_for_user
 
 from .. import selectors, services
-from ..errors import InvalidPost, InvalidQuery
+from ..errors import InvalidPost
 from .schemas import (
     ERRORS,
     CloseIn,
@@ -120,32 +120,6 @@ def get_post(request: HttpRequest, post_id: int) -> Any:
 
 _NOT_NULL = ("title", "text", "space", "visibility", "locality", "currency", "rate_unit",
              "tz_name", "languages", "expires_at")  # fmt: skip
-
-
-class MatchOut(Schema):
-    kind: str = Field(..., description="post or profile")
-    id: int = Field(..., description="the post's id, or the person's user id for a profile")
-    score: float
-    reasons: list[str]
-
-
-class MatchListOut(Schema):
-    items: list[MatchOut]
-
-
-@router.get(
-    "/wall/posts/{post_id}/matches", response={200: MatchListOut, **ERRORS}, auth=AUTH_OPTIONAL
-)
-def list_matches(request: HttpRequest, post_id: int, limit: int = 10) -> Any:
-    """Ranked matches of a post you can see, each with its reasons in words: offers and member
-    profiles for a need, needs for an offer; only what you may see comes back. `limit` 1-50."""
-    if not 1 <= limit <= selectors.MAX_MATCHES:
-        raise InvalidQuery(
-            f"`limit` is from 1 to {selectors.MAX_MATCHES}.", detail={"field": "limit"}
-        )
-    post = _post(request, post_id)
-    items = selectors.get_matches(user=request.user, post=post, limit=limit)
-    return {"items": [vars(i) for i in items]}
 
 
 @router.patch("/wall/posts/{post_id}", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)

@@ -14,6 +14,7 @@
   `rank`. On-site queries pass `within=` the labels of the candidates in their city.
 
 The wall's selectors build the features from rows (with `reputation.selectors.reputation_of`)
-and keep the index in step with posts (add on post, renew and edit; delete on close and
-expiry). See `bench/RESULTS.md` ("Matching") for the figures at a million candidates.
+and keep a process's index in step with the database (`selectors/live_index.py`: add on
+post, renew and edit; delete on close and expiry); `codec` packs stored embeddings (int8 and
+a scale). See `bench/RESULTS.md` ("Matching") for the figures at a million candidates.
 """

@@ -1,46 +1,67 @@
-"""Matches of a post, for the person asking: the candidates they may see, built into the
-pure matching features (`coshore.wall.matching`) and ranked there.
+"""Matches, for the person asking: of a post (offers and member profiles for a need, needs
+for an offer) and of a member ("matches for you": needs for their profile). Candidates are
+built into the pure matching features (`coshore.wall.matching`) and ranked there.
 
-Candidates come from the database: the live posts of the wanted kind the viewer may see (the
-freshest MAX_POOL), and for a need, the profiles the viewer may see (accounts' visibility
-rule) of people who list one of the need's skills or a related one. Without stored embeddings
-the ranking uses matching's lexical baseline; the ANN index (`matching.index`) is the path at
-scale and is not wired here yet.
+With stored embeddings (the `semantic` extra) candidates come from the process's ANN index
+(`live_index`: the nearest few hundred by MiniLM similarity to the subject's embedding) plus,
+bounded, the live posts and profiles that share one of the subject's ESCO skills and, for an
+on-site subject, the live posts of its city; they are read from the database with the
+viewer's visibility and the live filter in the same query (the index may lag, the answer
+never does) and ranked with embeddings on both sides. Without the model or the subject's
+embedding, the lexical baseline ranks the freshest MAX_POOL visible live posts and the
+visible profiles sharing a skill.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch
+import numpy as np
 from django.utils import timezone
 
-from coshore.accounts.models import Profile
-from coshore.accounts.selectors import list_profiles_visible_to
-from coshore.reputation.selectors import reputation_of
-from coshore.spaces.models import Network, NetworkSpace, SpaceRole
-from coshore.spaces.selectors import network_ids_of_user, space_ids_of_user
+from coshore.accounts.models import Profile, User
+from coshore.spaces.models import Space
 
-from ..matching.features import (
-    Candidate,
-    Query,
-    Viewer,
-    WorkWindow,
-    load_related_skills,
-    related_for,
-)
+from ..embeddings import ensure_profile_embedding, model_available
+from ..matching.codec import unpack
+from ..matching.features import Candidate, Query, load_related_skills, related_for
+from ..matching.index import key_of
 from ..matching.scoring import rank
-from ..models import Post, PostKind, PostSkill, PostStatus
-from .posts import live_q, visible_posts
+from ..models import Post, PostEmbedding, PostKind, PostSkill, PostStatus, ProfileEmbedding
+from .candidates import (
+    live_posts,
+    load_context,
+    post_candidate,
+    profile_candidate,
+    stored_vector,
+    viewer_of,
+    visible_profiles,
+)
+from .live_index import PROFILE, get_live_index
 
-__all__ = ["MAX_MATCHES", "MatchItem", "MatchView", "get_match_views", "get_matches"]
+__all__ = [
+    "MAX_MATCHES",
+    "MatchItem",
+    "MatchView",
+    "get_match_views",
+    "get_matches",
+    "get_matches_for_member",
+    "get_member_match_views",
+]
 
 MAX_POOL = 2000
 MAX_PROFILES = 500
 MAX_MATCHES = 50
+# Candidate generation with embeddings: the index's nearest ANN_K of each wanted kind, up to
+# SKILL_POOL open posts (and profiles) sharing a skill (any of them: ordering them would make
+# PostgreSQL walk a whole index for a rare skill), the CITY_POOL freshest open posts of an
+# on-site subject's city.
+ANN_K = 100
+SKILL_POOL = 100
+CITY_POOL = 100
+MAX_CITY_SPACES = 20
 
 
 @dataclass(frozen=True)
@@ -51,97 +72,167 @@ class MatchItem:
     reasons: list[str]
 
 
-def _viewer(user: Any) -> Viewer:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Viewer(user_id=None)
-    return Viewer(
-        user_id=user.pk,
-        space_ids=frozenset(space_ids_of_user(user)),
-        network_ids=frozenset(network_ids_of_user(user)),
-        is_staff=bool(user.is_staff),
+def _items(query: Query, candidates: list[Candidate], limit: int, now: datetime) -> list[MatchItem]:
+    return [
+        MatchItem(kind=m.kind, id=m.id, score=round(m.score, 4), reasons=list(m.reasons))
+        for m in rank(query, candidates, limit=limit, now=now)
+    ]
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(int(limit), MAX_MATCHES))
+
+
+def _post_vector(post: Post) -> np.ndarray | None:
+    row = PostEmbedding.objects.filter(post_id=post.pk).values_list("vector", flat=True).first()
+    return unpack(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class _Want:
+    """What a query is answered with and where its candidates come from."""
+
+    kind: str  # the post kind wanted
+    profiles: bool  # a need also meets member profiles
+    owner_id: int  # never the subject's owner
+    skill_ids: tuple[int, ...]
+    skill_uris: frozenset[str]
+    city: str  # on-site subject: its city's live posts join the pool
+    exclude_post: int | None = None
+
+
+def _pool_ann(
+    user: Any, want: _Want, vector: np.ndarray, index: Any
+) -> tuple[list[Post], list[Profile]]:
+    post_ids = {key_of(label)[1] for label, _ in index.search(want.kind, vector, ANN_K)}
+    if want.skill_ids:
+        post_ids.update(
+            PostSkill.objects.filter(
+                skill_id__in=want.skill_ids, post__kind=want.kind, post__status=PostStatus.OPEN
+            )
+            .order_by()
+            .values_list("post_id", flat=True)[:SKILL_POOL]
+        )
+    if want.city:
+        post_ids.update(_city_pool(want))
+    post_ids.discard(want.exclude_post or 0)
+    posts = list(
+        live_posts(user, want.kind, embeddings=True)
+        .filter(pk__in=post_ids)
+        .exclude(author_id=want.owner_id)
     )
+    profiles: list[Profile] = []
+    if want.profiles:
+        user_ids = {key_of(label)[1] for label, _ in index.search(PROFILE, vector, ANN_K)}
+        if want.skill_ids:
+            through = Profile.skills.through
+            user_ids.update(
+                through.objects.filter(skill_id__in=want.skill_ids)
+                .order_by()
+                .values_list("profile__user_id", flat=True)[:SKILL_POOL]
+            )
+        user_ids.discard(want.owner_id)
+        ids = list(user_ids)
+        profiles = list(
+            visible_profiles(user, embeddings=True).filter(
+                user_id__in=ids,
+                # The same ids on the joined user rows: without it PostgreSQL scans every
+                # user to join them to the profile gate (50 ms at 400,000 members).
+                user__email__in=User.objects.filter(pk__in=ids).values("email"),
+            )
+        )
+    return posts, profiles
 
 
-def _networks_of(space_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, str]]:
-    by_space: dict[int, set[int]] = defaultdict(set)
-    for space_id, network_id in NetworkSpace.objects.filter(space_id__in=space_ids).values_list(
-        "space_id", "network_id"
-    ):
-        by_space[space_id].add(network_id)
-    ids = {n for ns in by_space.values() for n in ns}
-    names = dict(Network.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return by_space, names
-
-
-def _post_candidate(
-    post: Post, networks: dict[int, set[int]], names: dict[int, str], reputation: dict[int, float]
-) -> Candidate:
-    links = list(post.skill_links.all())
-    net_ids = frozenset(networks.get(post.space_id, set()))
-    return Candidate(
-        kind="post",
-        id=post.pk,
-        owner_id=post.author_id,
-        post_kind=post.kind,  # type: ignore[arg-type]
-        title=post.title,
-        text=post.text,
-        skills=frozenset(link.skill.uri for link in links),
-        skill_labels={link.skill.uri: link.skill.preferred_label for link in links},
-        window=WorkWindow(
-            tz_name=post.tz_name or post.space.timezone,
-            start=post.tz_earliest if post.tz_earliest is not None else 9,
-            end=post.tz_latest if post.tz_latest is not None else 18,
-        ),
-        languages=tuple(post.language_list),
-        locality=post.locality,  # type: ignore[arg-type]
-        visibility=post.visibility,  # type: ignore[arg-type]
-        space_id=post.space_id,
-        space_name=post.space.name,
-        audience_space_ids=frozenset({post.space_id}),
-        city=post.space.city,
-        network_ids=net_ids,
-        network_names={n: names[n] for n in net_ids if n in names},
-        reputation=reputation.get(post.author_id),
-        fresh_at=post.fresh_at,
-        expires_at=post.expires_at,
-        closed=post.status != PostStatus.OPEN,
+def _city_pool(want: _Want) -> list[int]:
+    """The freshest open posts of the wanted kind in the subject's city: ids only, without
+    the visibility gate (the load applies it). One indexed read per space (space, status,
+    fresh) for a city of a few spaces; one read for the city beyond."""
+    now = timezone.now()
+    spaces = list(
+        Space.objects.filter(city=want.city).values_list("pk", flat=True)[: MAX_CITY_SPACES + 1]
     )
+    open_posts = Post.objects.filter(status=PostStatus.OPEN, kind=want.kind, expires_at__gt=now)
+    if len(spaces) > MAX_CITY_SPACES:
+        return list(
+            open_posts.filter(space__city=want.city)
+            .order_by("-fresh_at", "-id")
+            .values_list("pk", flat=True)[:CITY_POOL]
+        )
+    found: list[tuple[datetime, int]] = []
+    for space_id in spaces:
+        found += [
+            (fresh, pk)
+            for pk, fresh in open_posts.filter(space_id=space_id)
+            .order_by("-fresh_at", "-id")
+            .values_list("pk", "fresh_at")[:CITY_POOL]
+        ]
+    found.sort(reverse=True)
+    return [pk for _, pk in found[:CITY_POOL]]
 
 
-def _profile_candidate(
-    profile: Profile,
-    spaces_of: dict[int, set[int]],
-    networks: dict[int, set[int]],
-    names: dict[int, str],
-    reputation: dict[int, float],
-) -> Candidate:
-    home = profile.home_space
-    spaces = spaces_of.get(profile.user_id, set())
-    net_ids = frozenset(n for s in spaces for n in networks.get(s, set()))
-    skills = list(profile.skills.all())
-    zone = profile.timezone or (home.timezone if home else "")
-    return Candidate(
-        kind="profile",
-        id=profile.user_id,
-        owner_id=profile.user_id,
-        title=profile.headline or profile.user.name,
-        text=profile.bio,
-        skills=frozenset(s.uri for s in skills),
-        skill_labels={s.uri: s.preferred_label for s in skills},
-        window=WorkWindow(tz_name=zone) if zone else None,
-        languages=tuple(profile.languages or ()),
-        locality="hybrid",
-        # Already filtered by the accounts visibility rule for this viewer.
-        visibility="public",
-        space_id=home.pk if home else (min(spaces) if spaces else None),
-        space_name=home.name if home else "",
-        audience_space_ids=frozenset(spaces),
-        city=home.city if home else "",
-        network_ids=net_ids,
-        network_names={n: names[n] for n in net_ids if n in names},
-        reputation=reputation.get(profile.user_id),
-        fresh_at=profile.updated_at,
+def _pool_lexical(user: Any, want: _Want) -> tuple[list[Post], list[Profile]]:
+    posts = list(
+        live_posts(user, want.kind, embeddings=False)
+        .exclude(author_id=want.owner_id)
+        .exclude(pk=want.exclude_post or 0)
+        .order_by("-fresh_at", "-id")[:MAX_POOL]
     )
+    profiles: list[Profile] = []
+    if want.profiles and want.skill_uris:
+        wanted_skills = want.skill_uris.union(
+            *related_for(want.skill_uris, load_related_skills()).values()
+        )
+        profiles = list(
+            visible_profiles(user, embeddings=False)
+            .filter(skills__uri__in=wanted_skills)
+            .exclude(user_id=want.owner_id)
+            .distinct()
+            .order_by("-updated_at", "user_id")[:MAX_PROFILES]
+        )
+    return posts, profiles
+
+
+def _match(
+    *,
+    user: Any,
+    want: _Want,
+    vector: np.ndarray | None,
+    subject_of: Any,
+    limit: int,
+    now: datetime,
+    space_ids: tuple[int, ...] = (),
+    subject_user: int | None = None,
+) -> list[MatchItem]:
+    index = get_live_index() if vector is not None and model_available() else None
+    if index is not None and vector is not None:
+        posts, profiles = _pool_ann(user, want, vector, index)
+        semantic = True
+    else:
+        posts, profiles = _pool_lexical(user, want)
+        semantic = False
+    ctx = load_context(
+        posts=posts,
+        profile_users=[p.user_id for p in profiles] + ([subject_user] if subject_user else []),
+        space_ids=space_ids,
+    )
+    subject = subject_of(ctx, vector if semantic else None)
+    query = Query(
+        subject=subject,
+        viewer=viewer_of(user),
+        related_skills=related_for(subject.skills, load_related_skills()),
+    )
+    candidates = [
+        post_candidate(p, ctx, embedding=stored_vector(p, "embedding") if semantic else None)
+        for p in posts
+    ]
+    candidates += [
+        profile_candidate(
+            p, ctx, embedding=stored_vector(p.user, "wall_embedding") if semantic else None
+        )
+        for p in profiles
+    ]
+    return _items(query, candidates, limit, now)
 
 
 def get_matches(
@@ -151,54 +242,67 @@ def get_matches(
     offers and member profiles for a need, needs for an offer. A closed or expired post, its
     author's own posts and anything hidden from `user` never come back."""
     now = now or timezone.now()
-    limit = max(1, min(int(limit), MAX_MATCHES))
-    wanted = PostKind.NEED if post.kind == PostKind.OFFER else PostKind.OFFER
-    pool = list(
-        visible_posts(user)
-        .filter(live_q(), kind=wanted)
-        .exclude(author_id=post.author_id)
-        .select_related("space")
-        .prefetch_related(
-            Prefetch("skill_links", queryset=PostSkill.objects.select_related("skill"))
-        )
-        .order_by("-fresh_at", "-id")[:MAX_POOL]
+    links = list(post.skill_links.all())
+    want = _Want(
+        kind=PostKind.NEED if post.kind == PostKind.OFFER else PostKind.OFFER,
+        profiles=post.kind == PostKind.NEED,
+        owner_id=post.author_id,
+        skill_ids=tuple(link.skill_id for link in links),
+        skill_uris=frozenset(link.skill.uri for link in links),
+        city=post.space.city if post.locality == "on_site" else "",
+        exclude_post=post.pk,
     )
-    related_map = load_related_skills()
-    subject_skills = {link.skill.uri for link in post.skill_links.all()}
-    profiles: list[Profile] = []
-    if post.kind == PostKind.NEED and subject_skills:
-        wanted_skills = subject_skills.union(*related_for(subject_skills, related_map).values())
-        profiles = list(
-            list_profiles_visible_to(user)
-            .filter(user__is_active=True, skills__uri__in=wanted_skills)
-            .exclude(user_id=post.author_id)
-            .exclude(visibility="private")
-            .select_related("user", "home_space")
-            .prefetch_related("skills")
-            .distinct()
-            .order_by("-updated_at", "user_id")[:MAX_PROFILES]
-        )
-    spaces_of: dict[int, set[int]] = defaultdict(set)
-    for user_id, space_id in SpaceRole.objects.filter(
-        user_id__in=[p.user_id for p in profiles]
-    ).values_list("user_id", "space_id"):
-        spaces_of[user_id].add(space_id)
-    space_ids = {p.space_id for p in pool} | {post.space_id}
-    space_ids |= {s for ss in spaces_of.values() for s in ss}
-    networks, names = _networks_of(space_ids)
-    reputation = reputation_of({post.author_id, *(p.author_id for p in pool), *spaces_of})
-    subject = _post_candidate(post, networks, names, reputation)
-    query = Query(
-        subject=subject,
-        viewer=_viewer(user),
-        related_skills=related_for(subject.skills, related_map),
+    return _match(
+        user=user,
+        want=want,
+        vector=_post_vector(post),
+        subject_of=lambda ctx, vector: post_candidate(post, ctx, embedding=vector),
+        limit=_limit(limit),
+        now=now,
+        space_ids=(post.space_id,),
     )
-    candidates = [_post_candidate(p, networks, names, reputation) for p in pool]
-    candidates += [_profile_candidate(p, spaces_of, networks, names, reputation) for p in profiles]
-    return [
-        MatchItem(kind=m.kind, id=m.id, score=round(m.score, 4), reasons=list(m.reasons))
-        for m in rank(query, candidates, limit=limit, now=now)
-    ]
+
+
+def get_matches_for_member(
+    *, user: Any, limit: int = 10, now: datetime | None = None
+) -> list[MatchItem]:
+    """ "Matches for you": the best `limit` (1-50) live needs that `user` may see for their
+    profile (skills, headline, bio, timezone, languages, home space), with reasons; never
+    their own. A profile edited since its embedding was made is embedded again first (when
+    the model is installed). Anonymous callers get nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    profile = (
+        Profile.objects.filter(user_id=user.pk)
+        .select_related("user", "home_space")
+        .prefetch_related("skills")
+        .first()
+    )
+    if profile is None:
+        return []
+    ensure_profile_embedding(profile)
+    row = ProfileEmbedding.objects.filter(user_id=user.pk).values_list("vector", flat=True).first()
+    vector = unpack(row) if row is not None else None
+    skills = list(profile.skills.all())
+    home = profile.home_space
+    want = _Want(
+        kind=PostKind.NEED,
+        profiles=False,
+        owner_id=user.pk,
+        skill_ids=tuple(s.pk for s in skills),
+        skill_uris=frozenset(s.uri for s in skills),
+        city=home.city if home is not None else "",
+    )
+    return _match(
+        user=user,
+        want=want,
+        vector=vector,
+        subject_of=lambda ctx, vec: profile_candidate(profile, ctx, embedding=vec),
+        limit=_limit(limit),
+        now=now,
+        subject_user=user.pk,
+    )
 
 
 @dataclass(frozen=True)
@@ -214,9 +318,17 @@ class MatchView:
 def get_match_views(*, user: Any, post: Post, limit: int = 8) -> list[MatchView]:
     """`get_matches` with each match's title, owner and place, for the post page (two more
     queries whatever the number of matches)."""
+    return _views(get_matches(user=user, post=post, limit=limit))
+
+
+def get_member_match_views(*, user: Any, limit: int = 20) -> list[MatchView]:
+    """`get_matches_for_member` ready for the "Matches for you" page."""
+    return _views(get_matches_for_member(user=user, limit=limit))
+
+
+def _views(items: list[MatchItem]) -> list[MatchView]:
     from django.urls import reverse
 
-    items = get_matches(user=user, post=post, limit=limit)
     posts = {
         p.pk: p
         for p in Post.objects.filter(

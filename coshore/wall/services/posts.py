@@ -18,6 +18,7 @@ from coshore.skills.models import Skill
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import is_space_member
 
+from ..embeddings import enqueue_embed_post
 from ..errors import InvalidPost, NotPoster, NotSpaceMember, PostClosed, UnknownSkill
 from ..models import (
     Locality,
@@ -37,6 +38,7 @@ from ..rules import (
     is_valid_zone,
     normalise_languages,
 )
+from ..tasks import enqueue_alert_matches
 from ._shared import MAX_TEXT, MAX_TITLE, _require_user, _text, parse_amount
 
 __all__ = [
@@ -323,7 +325,8 @@ def create_post(
     """A member posts an offer ("I do X") or a need ("we need Y") into a space they are a
     member of, for themselves or on behalf of an organisation they belong to. Needs carry a
     budget range, offers a rate; both in an ISO 4217 currency. Without skills, the skills are
-    suggested from the text. It expires in 30 days unless told otherwise (never in the past)."""
+    suggested from the text. It expires in 30 days unless told otherwise (never in the past).
+    Once committed, it is embedded for matching (a background task, with the model)."""
     user = _require_user(author)
     kind = _choice(kind, field="kind", choices=PostKind.values)
     values = {
@@ -368,6 +371,8 @@ def create_post(
                 "organisation": post.organisation_id,
             },
         )
+        enqueue_embed_post(post)
+        enqueue_alert_matches(post)
     return post
 
 
@@ -420,6 +425,10 @@ def update_post(*, post: Post, user: Any, **changes: Any) -> Post:
             space=locked.space,
             metadata={"fields": changed},
         )
+        if "title" in changed or "text" in changed:
+            enqueue_embed_post(locked)
+        if changed:
+            enqueue_alert_matches(locked)
     return locked
 
 
@@ -468,4 +477,5 @@ def renew_post(*, post: Post, user: Any, expires_at: datetime | None = None) -> 
             space=locked.space,
             metadata={"expires_at": until.isoformat()},
         )
+        enqueue_alert_matches(locked)
     return locked

@@ -104,3 +104,14 @@ def test_a_person_who_turned_match_emails_off_still_sees_the_alert_in_app(w: Wor
     alert_new_matches(post=need)
     [note] = _alerts(w.network_member)
     assert note.email_mode == "off"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_alerts_through_the_background_task_after_commit(w: World) -> None:
+    """The real path: create_post enqueues the alert on commit (the immediate task backend runs
+    it), and renewing the need does not alert the same person again."""
+    _offer(w, w.network_member, w.lyon)
+    need = post(w.poster, w.paris, locality="remote", visibility="network")
+    assert len(_alerts(w.network_member)) == 1
+    services.renew_post(post=need, user=w.poster)
+    assert len(_alerts(w.network_member)) == 1

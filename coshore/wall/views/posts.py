@@ -260,6 +260,14 @@ def my_posts(request: HttpRequest) -> HttpResponse:
     return render(request, "wall/mine.html", {"posts": posts, "now": timezone.now()})
 
 
+@require_GET
+@page
+def my_matches(request: HttpRequest) -> HttpResponse:
+    """Matches for you: live needs that fit the caller's profile, with score and reasons."""
+    views = selectors.get_member_match_views(user=request.user, limit=20)
+    return render(request, "wall/matches.html", {"matches": views})
+
+
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def suggest(request: HttpRequest) -> HttpResponse:
