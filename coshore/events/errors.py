@@ -1,0 +1,49 @@
+"""Errors of events (codes are stable)."""
+
+from __future__ import annotations
+
+from coshore.core.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+class EventNotFound(NotFound):
+    code = "event.not_found"
+
+
+class InvalidEvent(Invalid):
+    code = "event.invalid"
+
+
+class InvalidRecurrence(Invalid):
+    code = "event.invalid_rrule"
+
+
+class NotHost(Forbidden):
+    """Only the hosts' managers (or network operators, staff) manage an event."""
+
+    code = "event.not_host"
+
+
+class RoomTaken(Conflict):
+    code = "event.room_taken"
+
+
+class AlreadyRegistered(Conflict):
+    code = "registration.exists"
+
+
+class RegistrationClosed(Conflict):
+    """The occurrence is past, cancelled, or the event is not published."""
+
+    code = "registration.closed"
+
+
+class CapacityBelowRegistrations(Invalid):
+    code = "event.capacity_below_registrations"
+
+
+class InvalidCalendar(Invalid):
+    code = "calendar.invalid"
+
+
+class CalendarTooLarge(Invalid):
+    code = "calendar.too_large"
