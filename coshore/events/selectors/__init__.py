@@ -1,0 +1,3 @@
+"""Reads of events: the gate (events.py) and occurrences in a window (occurrences.py)."""
+
+from .events import *  # noqa: F403
