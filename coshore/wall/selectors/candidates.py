@@ -232,12 +232,12 @@ PROFILE_COLUMNS = (
 )
 
 
-def live_post_rows(user: Any, kind: str) -> QuerySet[Post]:
+def live_post_rows(user: Any, kind: str) -> QuerySet[Post, tuple[Any, ...]]:
     """`live_posts` as rows of POST_COLUMNS (visibility and the live filter in the query)."""
     return visible_posts(user).filter(live_q(), kind=kind).order_by().values_list(*POST_COLUMNS)
 
 
-def visible_profile_rows(user: Any) -> QuerySet[Profile]:
+def visible_profile_rows(user: Any) -> QuerySet[Profile, tuple[Any, ...]]:
     """`visible_profiles` as rows of PROFILE_COLUMNS."""
     return (
         list_profiles_visible_to(user)
