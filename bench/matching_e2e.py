@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/matching_e2e.py                  # 600,000 posts + 400,000 profiles
     .venv/bin/python bench/matching_e2e.py --n 100000 --no-write
+    .venv/bin/python bench/matching_e2e.py --reuse   # keep the database a previous run loaded
 
 The database (`--db-url`, default postgres://postgres@127.0.0.1:5432/coshore_ann_bench; its
 name must contain "bench": it is dropped and recreated) is migrated and filled by COPY with
@@ -17,10 +18,18 @@ profile's owner also authors the posts, as a member of one space.
 Then, in this process: the index is built from the database (`LiveIndex.build`), `--queries`
 needs and offers are asked for their matches through Django's test Client (session of the
 post's author: auth, the post gate, candidate generation, loading with visibility and live
-filters, scoring, JSON), end-to-end p50/p99; the index's top 10 for the same subjects against
+filters, scoring, JSON), end-to-end p50/p99 of wall-clock time and of the thread's CPU time
+(`time.thread_time()`: on a shared machine the gap between the two is waiting, for
+PostgreSQL and for other processes' use of the CPUs) with the load average during the run,
+DEBUG off (queries are counted on a separate, untimed pass); the index's top 10 for the same subjects against
 exact brute force over the same stored vectors (recall@10, index p50/p99); posts closed after
 the index was built must not come back (fails otherwise); new posts are embedded through the
 real model (posts/s) and taken in by the next sync. Writes its section of bench/RESULTS.md.
+
+`--reuse` keeps a database a previous run loaded with the same `--n`, `--spaces`, `--vocab`
+and `--seed` (the candidates are generated again, for the measurements, but not copied):
+it reopens the posts the previous run closed and deletes the posts it added, then measures.
+The index is still built from the database.
 """
 
 from __future__ import annotations
@@ -95,8 +104,9 @@ def reset_sequences(*tables: str) -> None:
             )
 
 
-def load(args: Any, rng: Any) -> dict[str, Any]:
-    """Generate and COPY everything; returns what the measurements need."""
+def load(args: Any, rng: Any, *, reuse: bool = False) -> dict[str, Any]:
+    """Generate and COPY everything (`reuse`: generate only, and put back what a previous
+    run changed); returns what the measurements need."""
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -104,7 +114,8 @@ def load(args: Any, rng: Any) -> dict[str, Any]:
     from coshore.wall.matching.codec import pack
 
     t_all = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    if not reuse:
+        call_command("migrate", verbosity=0)
     uris, labels, descs = load_skills()
     from coshore.wall.matching.features import load_related_skills
 
@@ -119,6 +130,8 @@ def load(args: Any, rng: Any) -> dict[str, Any]:
     vecs = compose(cols["skills"], svecs, rng, args.noise)
     t_gen = time.perf_counter() - t_all
     print(f"generated {n:,} candidates in {t_gen:.0f} s", flush=True)
+    if reuse:
+        return reused(args, cols, vecs, model, labels, descs, vocab, t_all, t_gen)
 
     now = timezone.now()
     t0 = time.perf_counter()
@@ -246,6 +259,37 @@ def load(args: Any, rng: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def reused(args: Any, cols: Any, vecs: Any, model: Any, labels: Any, descs: Any, vocab: Any,
+           t_all: float, t_gen: float) -> dict[str, Any]:  # fmt: skip
+    """What `load` returns, for the database a previous run loaded: posts the previous run
+    closed are open again, posts it added are gone."""
+    from coshore.accounts.models import Profile
+    from coshore.wall.models import Post
+
+    kind = cols["kind"]
+    profile_rows = np.flatnonzero(kind == 2)
+    post_rows = np.flatnonzero(kind != 2)
+    users = len(profile_rows)
+    if Post.objects.count() < len(post_rows) or Profile.objects.count() != users:
+        raise SystemExit("--reuse: the database does not hold this run's candidates; run without")
+    deleted, _ = Post.objects.filter(pk__gt=len(post_rows)).delete()
+    reopened = (
+        Post.objects.filter(pk__lte=len(post_rows))
+        .exclude(status="open")
+        .update(status="open", closed_at=None)
+    )
+    print(f"reused the database: {reopened} posts reopened, {deleted} rows of added posts "
+          "deleted", flush=True)  # fmt: skip
+    author = {int(r): 1 + i % users for i, r in enumerate(post_rows)}
+    post_id = {int(r): i + 1 for i, r in enumerate(post_rows)}
+    return {
+        "cols": cols, "vecs": vecs, "post_rows": post_rows, "profile_rows": profile_rows,
+        "post_id": post_id, "author": author, "model": model, "labels": labels, "descs": descs,
+        "vocab": vocab, "load_s": time.perf_counter() - t_all, "gen_s": t_gen,
+        "users": users, "reused": True,
+    }  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -259,6 +303,8 @@ def main() -> int:
     parser.add_argument("--db", default="auto", help="auto|postgres|sqlite (sqlite: skipped)")
     parser.add_argument("--strict", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database a previous run loaded (same --n, --seed...)")  # fmt: skip
     args = parser.parse_args()
     if args.db == "sqlite" or not postgres_reachable(args.db_url):
         print("matching_e2e: needs PostgreSQL (COPY of a million rows); skipped")
@@ -266,9 +312,10 @@ def main() -> int:
     started = datetime.now(UTC)
     machine = machine_info()
     rng = np.random.default_rng(args.seed)
-    reset_postgres(args.db_url)
+    if not args.reuse:
+        reset_postgres(args.db_url)
     setup_django(args.db_url)
-    data = load(args, rng)
+    data = load(args, rng, reuse=args.reuse)
     return measure(args, data, rng, started, machine)
 
 
@@ -340,11 +387,19 @@ def measure(args: Any, data: dict[str, Any], rng: Any, started: datetime,
 
     # -- end to end through the API --
     clients: dict[int, Client] = {}
+    handlers: list[Any] = []
 
     def client_of(user_id: int) -> Client:
         if user_id not in clients:
             c = Client()
             c.force_login(User.objects.get(pk=user_id))
+            # One request handler for all the clients, as one server process has: each test
+            # Client otherwise loads the middleware on its first request (WhiteNoise scans
+            # the static files, 25 ms), which a server does once at start.
+            if handlers:
+                c.handler = handlers[0]
+            else:
+                handlers.append(c.handler)
             clients[user_id] = c
         return clients[user_id]
 
@@ -356,28 +411,41 @@ def measure(args: Any, data: dict[str, Any], rng: Any, started: datetime,
     assert warm.status_code == 200, warm.content
     e2e_ms: dict[str, list[float]] = {"need": [], "offer": []}
     on_site_ms: list[float] = []
+    cpu_ms: list[float] = []
+    loads: list[float] = []
     results: dict[int, list[dict[str, Any]]] = {}
     queries_per: list[int] = []
     errors = 0
     from django.conf import settings
+    from django.test.utils import CaptureQueriesContext
 
-    settings.DEBUG = True  # count queries
+    # Queries counted on an untimed pass: the query log is not part of a request's time.
+    for r, _ in subjects[:30]:
+        with CaptureQueriesContext(connection) as cq:
+            client_of(author[r]).get(f"/api/v1/wall/posts/{post_id[r]}/matches?limit=10")
+        queries_per.append(len(cq.captured_queries))
+    settings.DEBUG = False
+    reset_queries()
+    gc.collect()
+    load_start = os.getloadavg()
     for r, k in subjects:
         pid = post_id[r]
         c = client_of(author[r])
-        reset_queries()
+        loads.append(os.getloadavg()[0])
         t1 = time.perf_counter()
+        c1 = time.thread_time()
         resp = c.get(f"/api/v1/wall/posts/{pid}/matches?limit=10")
+        cpu = (time.thread_time() - c1) * 1000
         ms = (time.perf_counter() - t1) * 1000
-        queries_per.append(len(connection.queries))
         if resp.status_code != 200:
             errors += 1
             continue
         e2e_ms[k].append(ms)
+        cpu_ms.append(cpu)
         if LOCALITIES[int(cols["locality"][r])] == "on_site":
             on_site_ms.append(ms)
         results[pid] = resp.json()["items"]
-    settings.DEBUG = False
+    load_end = os.getloadavg()
     all_ms = e2e_ms["need"] + e2e_ms["offer"]
     empty = sum(1 for items in results.values() if not items)
     example = next(((pid, items) for pid, items in results.items() if len(items) >= 3), None)
@@ -385,7 +453,9 @@ def measure(args: Any, data: dict[str, Any], rng: Any, started: datetime,
         print(
             f"on site: p50 {percentile(on_site_ms, 50):.1f} ms, p99 {percentile(on_site_ms, 99):.1f}"
         )
-    print(f"e2e: p50 {percentile(all_ms, 50):.1f} ms, p99 {percentile(all_ms, 99):.1f} ms, "
+    print(f"e2e: p50 {percentile(all_ms, 50):.1f} ms, p99 {percentile(all_ms, 99):.1f} ms; "
+          f"thread CPU p50 {percentile(cpu_ms, 50):.1f} ms, p99 {percentile(cpu_ms, 99):.1f} ms; "
+          f"load average {min(loads):.2f}-{max(loads):.2f}; "
           f"errors {errors}, empty {empty}, queries {statistics.median(queries_per)}",
           flush=True)  # fmt: skip
     if errors:
@@ -457,7 +527,8 @@ def measure(args: Any, data: dict[str, Any], rng: Any, started: datetime,
             "closed": len(to_close), "rechecked": min(100, len(recheck)), "leaked": leaked,
             "embed_rate": embed_rate, "single_ms": statistics.median(singles),
             "embedded": embedded, "synced": synced, "sync_ms": sync_ms, "idle_ms": idle_ms,
-            "example": example, "met": met, "worst": min(recalls),
+            "example": example, "met": met, "worst": min(recalls), "cpu_ms": cpu_ms,
+            "loads": loads, "load_start": load_start, "load_end": load_end,
         })  # fmt: skip
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
@@ -491,7 +562,7 @@ def write(args: Any, data: dict[str, Any], machine: dict[str, str], started: dat
         )
     cmd = (f"DATABASE_URL= python bench/matching_e2e.py --n {args.n} --spaces {args.spaces} "
            f"--vocab {args.vocab} --queries {args.queries} --embed {args.embed} "
-           f"--db-url {args.db_url}")  # fmt: skip
+           f"--db-url {args.db_url}" + (" --reuse" if args.reuse else ""))  # fmt: skip
     body = f"""Run {started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).total_seconds():.0f} s in all:
 
 ```
@@ -500,11 +571,11 @@ def write(args: Any, data: dict[str, Any], machine: dict[str, str], started: dat
 
 Machine: {machine["nproc"]} CPUs ({machine["cpu"]}), {machine["memory"]} RAM, Linux {machine["kernel"]}; Python {machine["python"]}, Django {machine["django"]}, PostgreSQL {pg} on the same machine. Load average at start: {machine["loadavg_at_start"]}.
 
-Data: {args.n:,} candidates in PostgreSQL, generated as above (real ESCO skills, composed MiniLM vectors): {n_posts:,} posts ({r["sizes"].get("offer", 0):,} offers and {r["sizes"].get("need", 0):,} needs live in the index) and {data["users"]:,} members with profiles, in {args.spaces:,} spaces of {args.spaces // 10:,} cities and {NETWORKS} networks; embeddings stored int8 + scale (388 bytes). Generated and loaded by COPY in {data["load_s"]:.0f} s.
+Data: {args.n:,} candidates in PostgreSQL, generated as above (real ESCO skills, composed MiniLM vectors): {n_posts:,} posts ({r["sizes"].get("offer", 0):,} offers and {r["sizes"].get("need", 0):,} needs live in the index) and {data["users"]:,} members with profiles, in {args.spaces:,} spaces of {args.spaces // 10:,} cities and {NETWORKS} networks; embeddings stored int8 + scale (388 bytes). {"Generated again in " + format(data["gen_s"], ".0f") + " s; the database a previous run had loaded by COPY was reused (`--reuse`: the posts it closed reopened, those it added deleted)." if data.get("reused") else "Generated and loaded by COPY in " + format(data["load_s"], ".0f") + " s."}
 
 - **Index build from the database** (`LiveIndex.build`: read every live post's and profile's stored vector, three hnswlib indexes, M=16, ef_construction=64, 2 threads): **{r["build_s"]:.0f} s**.
 - **Index top 10** (ef=1024) against exact brute force over the same stored vectors, {len(r["index_ms"])} subjects ({args.queries * 2 // 3} needs asking for offers, the rest offers asking for needs): **recall@10 {r["recall"]:.4f}** (worst query {r["worst"]:.1f}); index p50 {p(r["index_ms"], 50):.2f} ms, **p99 {p(r["index_ms"], 99):.2f} ms**; brute force p50 {p(r["brute_ms"], 50):.0f} ms, p99 {p(r["brute_ms"], 99):.0f} ms.
-- **End to end `GET /api/v1/wall/posts/{{id}}/matches?limit=10`** through Django's test Client, in process, one at a time, each as the post's author (session auth, the post gate, sync of the index, ANN top 100 per wanted kind, up to 100 skill-sharing posts and profiles, the 100 freshest posts of an on-site subject's city, one load with visibility and live filters, features, `scoring.rank`, JSON): all p50 {p(r["all_ms"], 50):.1f} ms, **p99 {p(r["all_ms"], 99):.1f} ms**; needs (offers and profiles) p50 {p(r["e2e"]["need"], 50):.1f} ms, p99 {p(r["e2e"]["need"], 99):.1f} ms; offers (needs) p50 {p(r["e2e"]["offer"], 50):.1f} ms, p99 {p(r["e2e"]["offer"], 99):.1f} ms; on-site subjects p50 {p(r["on_site_ms"], 50):.1f} ms, p99 {p(r["on_site_ms"], 99):.1f} ms. SQL queries per request (median): {r["queries"]:.0f}. Errors: {r["errors"]}; empty answers: {r["empty"]}.{ex}
+- **End to end `GET /api/v1/wall/posts/{{id}}/matches?limit=10`** through Django's test Client, in process, one at a time, each as the post's author (session auth, the post gate, sync of the index, ANN top 100 per wanted kind, up to 100 skill-sharing posts and profiles, the 100 freshest posts of an on-site subject's city, one load with visibility and live filters, features, `scoring.rank`, JSON): all p50 {p(r["all_ms"], 50):.1f} ms, **p99 {p(r["all_ms"], 99):.1f} ms**; needs (offers and profiles) p50 {p(r["e2e"]["need"], 50):.1f} ms, p99 {p(r["e2e"]["need"], 99):.1f} ms; offers (needs) p50 {p(r["e2e"]["offer"], 50):.1f} ms, p99 {p(r["e2e"]["offer"], 99):.1f} ms; on-site subjects p50 {p(r["on_site_ms"], 50):.1f} ms, p99 {p(r["on_site_ms"], 99):.1f} ms. **Thread CPU time per request** (`time.thread_time()`, this process only: PostgreSQL's work and waiting are not in it) p50 {p(r["cpu_ms"], 50):.1f} ms, p99 {p(r["cpu_ms"], 99):.1f} ms. DEBUG off while timed; SQL queries per request (median of an untimed pass over 30 subjects): {r["queries"]:.0f}. Load average (1 min) during the timed requests: {min(r["loads"]):.2f} to {max(r["loads"]):.2f} (at their start {r["load_start"][0]:.2f} {r["load_start"][1]:.2f} {r["load_start"][2]:.2f}, at their end {r["load_end"][0]:.2f} {r["load_end"][1]:.2f} {r["load_end"][2]:.2f}). Errors: {r["errors"]}; empty answers: {r["empty"]}.{ex}
 - **Closed behind the index's back**: {r["closed"]} posts that had been returned were closed by an `UPDATE` the index cannot see; {r["rechecked"]} subjects asked again: **{r["leaked"]} closed posts returned**.
 - **Embedding new posts** through the real model (`embeddings.embed_posts`: MiniLM on CPU, batches of 64, stored): **{r["embed_rate"]:.0f} posts/s** over {r["embedded"]} posts; one post alone {r["single_ms"]:.0f} ms (median of 20). The next sync took them in: {r["synced"]} labels in {r["sync_ms"]:.0f} ms; a sync with nothing new {r["idle_ms"]:.1f} ms.
 

@@ -122,6 +122,7 @@ def pair_locality(query: Query, candidate: Candidate) -> Locality:
     return "remote"
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold().strip()
 
@@ -325,6 +326,7 @@ def next_weekday(day: date) -> date:
     return day
 
 
+@lru_cache(maxsize=1024)
 def _zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name) if name else None
@@ -486,20 +488,97 @@ def _fresh_key(c: Candidate) -> float:
     return -c.fresh_at.timestamp() if c.fresh_at is not None else math.inf
 
 
+# Exact pruning in `rank`: a candidate whose score cannot reach the current `limit`-th best
+# (by more than float noise) is never fully scored.
+_PRUNE_MARGIN = 1e-6
+PRUNE_FROM = 2
+
+
+def _similarities(query: Query, pool: Sequence[Candidate]) -> np.ndarray | None:
+    """The cosine of the query's embedding with each candidate's, in one product; None when a
+    side has none."""
+    if query.subject.embedding is None or not pool:
+        return None
+    if any(c.embedding is None for c in pool):
+        return None
+    matrix = np.asarray([c.embedding for c in pool], dtype=np.float32)
+    q = np.asarray(query.subject.embedding, dtype=np.float32).ravel()
+    norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(q))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sims = np.where(norms > 0, (matrix @ q) / np.where(norms > 0, norms, 1.0), 0.0)
+    return np.clip(sims, 0.0, 1.0)
+
+
+def upper_bound(query: Query, candidate: Candidate, similarity: float, *, now: datetime) -> float:
+    """A score `score` cannot exceed, cheaply: every factor as `score` computes it except the
+    working hours, counted as 1 whenever both sides have a window (a factor at its maximum
+    can only raise a weighted mean, so the bound holds whether the zones turn out valid or
+    not), with `similarity` the embeddings' cosine."""
+    loc = pair_locality(query, candidate)
+    num = W_SEMANTIC * similarity
+    den = W_SEMANTIC
+    skills, _ = skills_factor(query, candidate)
+    langs, _ = languages_factor(query, candidate)
+    place, _ = place_factor(query, candidate)
+    rep, _ = reputation_factor(candidate)
+    fresh, _ = freshness_factor(candidate, now=now)
+    for weight, value in (
+        (W_SKILLS, skills),
+        (W_LANGUAGES, langs),
+        (W_PLACE[loc], place),
+        (W_REPUTATION, rep),
+        (W_FRESHNESS, fresh),
+    ):
+        if value is not None:
+            num += weight * value
+            den += weight
+    if query.subject.window is not None and candidate.window is not None:
+        num += W_HOURS[loc]
+        den += W_HOURS[loc]
+    return min(1.0, num / den)
+
+
 def rank(
     query: Query,
     candidates: Iterable[Candidate],
     *,
     limit: int,
     now: datetime,
+    prune: bool = True,
 ) -> list[Match]:
     """The best `limit` eligible candidates: by score, then the fresher, then profiles after
     posts and the smaller id, so equal inputs always give the same order. Without embeddings on
-    both sides, the lexical baseline's IDF is computed over the query and these candidates."""
+    both sides, the lexical baseline's IDF is computed over the query and these candidates.
+
+    With embeddings on every side (and `prune`), the candidates are first ordered by
+    `upper_bound` (the embeddings' cosines in one matrix product) and fully scored, reasons
+    and all, in that order until the next bound falls below the `limit`-th best score: the
+    answer is the one full scoring of every candidate gives, for a fraction of the work."""
     pool = [c for c in candidates if ineligible(query, c, now=now) is None]
     idf = None
     if query.subject.embedding is None or any(c.embedding is None for c in pool):
         idf = idf_of([_text(query.subject), *(_text(c) for c in pool)])
-    scored = [(score(query, c, now=now, idf=idf), c) for c in pool]
+    sims = _similarities(query, pool) if prune and idf is None and limit > 0 else None
+    if sims is None or len(pool) <= limit * PRUNE_FROM:
+        scored = [(score(query, c, now=now, idf=idf), c) for c in pool]
+    else:
+        bounds = sorted(
+            ((upper_bound(query, c, float(sim), now=now), i) for i, (c, sim) in
+             enumerate(zip(pool, sims, strict=True))),
+            reverse=True,
+        )  # fmt: skip
+        scored = []
+        best: list[float] = []  # the `limit` best scores so far, ascending
+        for bound, i in bounds:
+            if len(best) >= limit and bound < best[0] - _PRUNE_MARGIN:
+                break
+            m = score(query, pool[i], now=now)
+            scored.append((m, pool[i]))
+            if len(best) < limit:
+                best.append(m.score)
+                best.sort()
+            elif m.score > best[0]:
+                best[0] = m.score
+                best.sort()
     scored.sort(key=lambda mc: (-mc[0].score, _fresh_key(mc[1]), mc[1].kind, mc[1].id))
     return [m for m, _ in scored[: max(0, limit)]]

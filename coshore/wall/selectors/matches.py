@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
-from coshore.accounts.models import Profile, User
+from coshore.accounts.models import Profile
 from coshore.spaces.models import Space
 
 from ..embeddings import ensure_profile_embedding, model_available
@@ -31,13 +32,20 @@ from ..matching.index import key_of
 from ..matching.scoring import rank
 from ..models import Post, PostEmbedding, PostKind, PostSkill, PostStatus, ProfileEmbedding
 from .candidates import (
+    context_of,
+    live_post_rows,
     live_posts,
     load_context,
     post_candidate,
+    post_candidates_from_rows,
+    post_skills,
     profile_candidate,
-    stored_vector,
+    profile_candidates_from_rows,
+    profile_skills,
     viewer_of,
+    visible_profile_rows,
     visible_profiles,
+    with_texts,
 )
 from .live_index import PROFILE, get_live_index
 
@@ -103,7 +111,9 @@ class _Want:
 
 def _pool_ann(
     user: Any, want: _Want, vector: np.ndarray, index: Any
-) -> tuple[list[Post], list[Profile]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The candidates' rows (`candidates.POST_COLUMNS`, `PROFILE_COLUMNS`): ids from the
+    index, the skill pools and the city pool, loaded with visibility and the live filter."""
     post_ids = {key_of(label)[1] for label, _ in index.search(want.kind, vector, ANN_K)}
     if want.skill_ids:
         post_ids.update(
@@ -117,11 +127,9 @@ def _pool_ann(
         post_ids.update(_city_pool(want))
     post_ids.discard(want.exclude_post or 0)
     posts = list(
-        live_posts(user, want.kind, embeddings=True)
-        .filter(pk__in=post_ids)
-        .exclude(author_id=want.owner_id)
+        live_post_rows(user, want.kind).filter(pk__in=post_ids).exclude(author_id=want.owner_id)
     )
-    profiles: list[Profile] = []
+    profiles: list[tuple[Any, ...]] = []
     if want.profiles:
         user_ids = {key_of(label)[1] for label, _ in index.search(PROFILE, vector, ANN_K)}
         if want.skill_ids:
@@ -132,22 +140,18 @@ def _pool_ann(
                 .values_list("profile__user_id", flat=True)[:SKILL_POOL]
             )
         user_ids.discard(want.owner_id)
-        ids = list(user_ids)
-        profiles = list(
-            visible_profiles(user, embeddings=True).filter(
-                user_id__in=ids,
-                # The same ids on the joined user rows: without it PostgreSQL scans every
-                # user to join them to the profile gate (50 ms at 400,000 members).
-                user__email__in=User.objects.filter(pk__in=ids).values("email"),
-            )
-        )
+        # Rows (no select_related of whole users): PostgreSQL reads the few profiles by
+        # user_id and joins their users by key (8 ms at 400,000 members, against 11 ms
+        # with the ids repeated on the joined users, which instances needed).
+        profiles = list(visible_profile_rows(user).filter(user_id__in=list(user_ids)))
     return posts, profiles
 
 
 def _city_pool(want: _Want) -> list[int]:
     """The freshest open posts of the wanted kind in the subject's city: ids only, without
     the visibility gate (the load applies it). One indexed read per space (space, status,
-    fresh) for a city of a few spaces; one read for the city beyond."""
+    fresh), in one query where the database allows it, for a city of a few spaces; one read
+    for the city beyond."""
     now = timezone.now()
     spaces = list(
         Space.objects.filter(city=want.city).values_list("pk", flat=True)[: MAX_CITY_SPACES + 1]
@@ -159,14 +163,20 @@ def _city_pool(want: _Want) -> list[int]:
             .order_by("-fresh_at", "-id")
             .values_list("pk", flat=True)[:CITY_POOL]
         )
+    if not spaces:
+        return []
+    parts = [
+        open_posts.filter(space_id=space_id)
+        .order_by("-fresh_at", "-id")
+        .values_list("fresh_at", "pk")[:CITY_POOL]
+        for space_id in spaces
+    ]
     found: list[tuple[datetime, int]] = []
-    for space_id in spaces:
-        found += [
-            (fresh, pk)
-            for pk, fresh in open_posts.filter(space_id=space_id)
-            .order_by("-fresh_at", "-id")
-            .values_list("pk", "fresh_at")[:CITY_POOL]
-        ]
+    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
+        found = list(parts[0].union(*parts[1:], all=True))
+    else:
+        for part in parts:
+            found += list(part)
     found.sort(reverse=True)
     return [pk for _, pk in found[:CITY_POOL]]
 
@@ -205,33 +215,36 @@ def _match(
     subject_user: int | None = None,
 ) -> list[MatchItem]:
     index = get_live_index() if vector is not None and model_available() else None
+    subject_users = [subject_user] if subject_user else []
     if index is not None and vector is not None:
-        posts, profiles = _pool_ann(user, want, vector, index)
-        semantic = True
+        post_rows, profile_rows = _pool_ann(user, want, vector, index)
+        ctx = context_of(
+            space_ids={r[9] for r in post_rows} | set(space_ids),
+            profile_users=[r[1] for r in profile_rows] + subject_users,
+            authors={r[1] for r in post_rows},
+        )
+        candidates = post_candidates_from_rows(post_rows, post_skills(r[0] for r in post_rows), ctx)
+        candidates += profile_candidates_from_rows(
+            profile_rows, profile_skills(r[0] for r in profile_rows), ctx
+        )
+        if any(c.embedding is None for c in candidates):  # not embedded yet: lexical for them
+            candidates = with_texts(candidates)
+        subject = subject_of(ctx, vector)
     else:
         posts, profiles = _pool_lexical(user, want)
-        semantic = False
-    ctx = load_context(
-        posts=posts,
-        profile_users=[p.user_id for p in profiles] + ([subject_user] if subject_user else []),
-        space_ids=space_ids,
-    )
-    subject = subject_of(ctx, vector if semantic else None)
+        ctx = load_context(
+            posts=posts,
+            profile_users=[p.user_id for p in profiles] + subject_users,
+            space_ids=space_ids,
+        )
+        subject = subject_of(ctx, None)
+        candidates = [post_candidate(p, ctx) for p in posts]
+        candidates += [profile_candidate(p, ctx) for p in profiles]
     query = Query(
         subject=subject,
         viewer=viewer_of(user),
         related_skills=related_for(subject.skills, load_related_skills()),
     )
-    candidates = [
-        post_candidate(p, ctx, embedding=stored_vector(p, "embedding") if semantic else None)
-        for p in posts
-    ]
-    candidates += [
-        profile_candidate(
-            p, ctx, embedding=stored_vector(p.user, "wall_embedding") if semantic else None
-        )
-        for p in profiles
-    ]
     return _items(query, candidates, limit, now)
 
 
