@@ -34,22 +34,22 @@ EXCERPT = 140
 _BODY_CAP = 50_000
 
 
-class PersonIn(Schema):
+class DmPersonIn(Schema):
     user_id: StrictInt = Field(..., description="the other person's account id")
 
 
-class MessageIn(Schema):
+class DmMessageIn(Schema):
     body: StrictStr = Field(
         ..., max_length=_BODY_CAP, description="plain text, 1 to 5,000 characters"
     )
 
 
-class PersonOut(Schema):
+class DmPersonOut(Schema):
     id: int
     name: str
 
 
-class MessageOut(Schema):
+class DmMessageOut(Schema):
     id: int
     conversation: int
     sender: int
@@ -58,7 +58,7 @@ class MessageOut(Schema):
     mine: bool
 
 
-class LastMessageOut(Schema):
+class DmLastMessageOut(Schema):
     id: int
     sender: int
     excerpt: str = Field(..., description=f"the first {EXCERPT} characters")
@@ -67,8 +67,8 @@ class LastMessageOut(Schema):
 
 class ConversationOut(Schema):
     id: int
-    other: PersonOut
-    last_message: LastMessageOut | None
+    other: DmPersonOut
+    last_message: DmLastMessageOut | None
     last_message_at: dt.datetime | None
     unread: int
     can_send: bool = Field(..., description="false while either of you has blocked the other")
@@ -81,27 +81,27 @@ class ConversationPageOut(Schema):
     unread: int = Field(..., description="unread messages in all your conversations")
 
 
-class MessagePageOut(Schema):
-    items: list[MessageOut] = Field(..., description="oldest first")
+class DmMessagePageOut(Schema):
+    items: list[DmMessageOut] = Field(..., description="oldest first")
     next: str | None = Field(None, description="cursor of the earlier messages, or null")
 
 
-class UnreadOut(Schema):
+class DmUnreadOut(Schema):
     unread: int
 
 
-class MarkedOut(Schema):
+class DmMarkedOut(Schema):
     marked: int = Field(..., description="how many messages were unread")
     unread: int
 
 
-class BlockOut(Schema):
-    person: PersonOut
+class DmBlockOut(Schema):
+    person: DmPersonOut
     created_at: dt.datetime
 
 
-class BlockListOut(Schema):
-    items: list[BlockOut]
+class DmBlockListOut(Schema):
+    items: list[DmBlockOut]
 
 
 def _person(user: Any) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def list_conversations(
     response={200: ConversationOut, 201: ConversationOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
-def start_conversation(request: HttpRequest, payload: PersonIn) -> Any:
+def start_conversation(request: HttpRequest, payload: DmPersonIn) -> Any:
     """Start (201) or find (200) your conversation with a person. Someone you and they cannot
     both see is a 404 `messaging.person_not_found` (as is an unknown id); yourself a 422
     `messaging.self`; a block either way a 403 `messaging.blocked`."""
@@ -204,7 +204,7 @@ def get_conversation(request: HttpRequest, conversation_id: int) -> Any:
 
 @router.get(
     "/messages/conversations/{conversation_id}/messages",
-    response={200: MessagePageOut, **ERRORS},
+    response={200: DmMessagePageOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def list_messages(
@@ -234,10 +234,10 @@ def list_messages(
 
 @router.post(
     "/messages/conversations/{conversation_id}/messages",
-    response={201: MessageOut, **ERRORS},
+    response={201: DmMessageOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
-def send_message(request: HttpRequest, conversation_id: int, payload: MessageIn) -> Any:
+def send_message(request: HttpRequest, conversation_id: int, payload: DmMessageIn) -> Any:
     """Send a message; the other person is notified. 403 `messaging.blocked` while either of
     you has blocked the other, 404 `messaging.person_not_found` once you no longer see each
     other, 422 `messaging.invalid` for an empty or too long text, 429
@@ -251,7 +251,7 @@ def send_message(request: HttpRequest, conversation_id: int, payload: MessageIn)
 
 @router.post(
     "/messages/conversations/{conversation_id}/read",
-    response={200: MarkedOut, **ERRORS},
+    response={200: DmMarkedOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def mark_read(request: HttpRequest, conversation_id: int) -> Any:
@@ -263,13 +263,13 @@ def mark_read(request: HttpRequest, conversation_id: int) -> Any:
     return {"marked": marked, "unread": selectors.count_unread(user=request.user)}
 
 
-@router.get("/messages/unread-count", response={200: UnreadOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get("/messages/unread-count", response={200: DmUnreadOut, **ERRORS}, auth=AUTH_REQUIRED)
 def unread_count(request: HttpRequest) -> Any:
     """Unread messages in all your conversations (one cheap query: poll it)."""
     return {"unread": selectors.count_unread(user=request.user)}
 
 
-@router.get("/messages/blocks", response={200: BlockListOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get("/messages/blocks", response={200: DmBlockListOut, **ERRORS}, auth=AUTH_REQUIRED)
 def list_blocks(request: HttpRequest) -> Any:
     """The people you blocked, the latest first."""
     return {
@@ -281,9 +281,9 @@ def list_blocks(request: HttpRequest) -> Any:
 
 
 @router.post(
-    "/messages/blocks", response={200: BlockOut, 201: BlockOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/messages/blocks", response={200: DmBlockOut, 201: DmBlockOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def block(request: HttpRequest, payload: PersonIn) -> Any:
+def block(request: HttpRequest, payload: DmPersonIn) -> Any:
     """Block a person (201; 200 if already blocked): no new messages either way, nothing sent
     is hidden, they are not told. Someone you cannot see and have no conversation with is a
     404 `messaging.person_not_found`."""

@@ -75,8 +75,8 @@ def _thread_context(request: HttpRequest, conversation: Conversation) -> dict[st
     page_ = selectors.page_messages(
         conversation=conversation, limit=50, cursor=request.GET.get("before") or None
     )
-    blocked_by_me = selectors.has_blocked(me.pk, other.pk)
-    blocked = blocked_by_me or selectors.has_blocked(other.pk, me.pk)
+    blocked_by_me = selectors.has_blocked(participant.user_id, other.pk)
+    blocked = blocked_by_me or selectors.has_blocked(other.pk, participant.user_id)
     return {
         "conversation": conversation,
         "other": other,

@@ -22,7 +22,7 @@ def test_simultaneous_starts_for_the_same_pair_make_one_conversation(w: World) -
         results: list[tuple[int, bool]] = []
         errors: list[str] = []
 
-        def start(user: Any, other: Any) -> None:
+        def start(user: Any, other: Any, barrier: Any, results: Any, errors: Any) -> None:
             try:
                 barrier.wait(timeout=10)
                 conversation, created = services.start_conversation(user=user, other_id=other.pk)
@@ -33,7 +33,8 @@ def test_simultaneous_starts_for_the_same_pair_make_one_conversation(w: World) -
                 connections.close_all()
 
         threads = [
-            threading.Thread(target=start, args=args) for args in [(a, b), (b, a), (a, b), (b, a)]
+            threading.Thread(target=start, args=(*args, barrier, results, errors))
+            for args in [(a, b), (b, a), (a, b), (b, a)]
         ]
         for t in threads:
             t.start()
