@@ -86,6 +86,8 @@ def _thread_context(request: HttpRequest, conversation: Conversation) -> dict[st
         "blocked_by_me": blocked_by_me,
         "can_send": not blocked and selectors.can_see_each_other(me, other),
         "poll_seconds": 10,
+        # An earlier page neither polls nor sends: new messages belong after the latest ones.
+        "is_latest": not request.GET.get("before"),
     }
 
 

@@ -160,3 +160,14 @@ def test_the_list_page_runs_a_fixed_number_of_queries(w: World, make_user: Any) 
     assert queries() == few
     html = _client(w.ana).get("/messages/").content.decode()
     assert len(re.findall(r'data-conversation="\d+"', html)) == 6
+
+
+def test_an_earlier_page_links_back_and_neither_polls_nor_sends(w: World) -> None:
+    conversation, _ = services.start_conversation(user=w.ana, other_id=w.ben.pk)
+    for n in range(3):
+        services.send_message(conversation=conversation, user=w.ben, body=f"Note {n}")
+    cursor = selectors.page_messages(conversation=conversation, limit=1).next_cursor
+    html = _client(w.ana).get(f"/messages/{conversation.pk}/", {"before": cursor}).content.decode()
+    assert "Note 1" in html and "Note 2" not in html
+    assert "Latest messages" in html
+    assert '<textarea name="body"' not in html and 'id="dm-poll"' not in html
