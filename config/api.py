@@ -10,6 +10,7 @@ from coshore.accounts.auth import AUTH_OPTIONAL
 from coshore.bookings.api import router as bookings_router
 from coshore.core.api import StrictJsonParser, install_error_handlers
 from coshore.memberships.api import router as memberships_router
+from coshore.messaging.api import router as messaging_router
 from coshore.notifications.api import router as notifications_router
 from coshore.passes.api import router as passes_router
 from coshore.projects.api import router as projects_router
@@ -53,3 +54,4 @@ api.add_router("", projects_router)
 api.add_router("", reputation_router)
 api.add_router("", wall_router)
 api.add_router("", notifications_router)
+api.add_router("", messaging_router)

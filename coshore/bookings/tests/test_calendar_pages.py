@@ -306,9 +306,9 @@ def test_day_view_costs_one_query_per_resource_and_a_fixed_few(
     c = client_for(manager)
     c.get(URL)  # warm the session
     # 14: session and user; the space with its tags, hours and networks; the manager checks;
-    # resources with their plans; the visible bookings; the feed links. Then the free seats
-    # (`selectors.availability`): one query for each resource.
-    with django_assert_max_num_queries(14 + resources):
+    # resources with their plans; the visible bookings; the feed links; the nav's unread
+    # messages. Then the free seats (`selectors.availability`): one query for each resource.
+    with django_assert_max_num_queries(15 + resources):
         r = c.get(URL, {"date": day_of(next_monday(9))})
     assert r.status_code == 200
     assert len({res for res, _ in grid(r)}) == resources

@@ -418,8 +418,8 @@ def test_presence_page_reads_a_fixed_number_of_queries(
         else:
             services.check_in(actor=person, space=space)
     c = client_for(manager)
-    # 10: the nav's notification bell counts unread notifications (one query per page).
-    with django_assert_max_num_queries(10):
+    # 11: the nav's notification bell and Messages link count unread ones (a query each).
+    with django_assert_max_num_queries(11):
         page = c.get("/spaces/la-ruche/presence/")
     assert page.status_code == 200
     assert page.context["presence"].count == 12
