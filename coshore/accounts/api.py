@@ -88,7 +88,7 @@ class SkillRefOut(Schema):
     label: str
 
 
-class SpaceRefOut(Schema):
+class AccountSpaceRefOut(Schema):
     slug: str
     name: str
 
@@ -102,7 +102,7 @@ class ProfileOut(Schema):
     occupation: SkillRefOut | None
     languages: list[str]
     timezone: str
-    home_space: SpaceRefOut | None
+    home_space: AccountSpaceRefOut | None
     links: list[str]
 
 
@@ -117,7 +117,7 @@ class SpaceRoleOut(Schema):
     role: str
 
 
-class NetworkRefOut(Schema):
+class AccountNetworkRefOut(Schema):
     slug: str
     name: str
 
@@ -131,7 +131,7 @@ class OrganisationRoleOut(Schema):
 class RolesOut(Schema):
     staff: bool
     spaces: list[SpaceRoleOut]
-    networks_operated: list[NetworkRefOut]
+    networks_operated: list[AccountNetworkRefOut]
     organisations: list[OrganisationRoleOut]
 
 

@@ -29,12 +29,12 @@ class EndorsementIn(Schema):
     skill: StrictStr = Field(..., min_length=1, max_length=MAX_URI_CHARS, description="ESCO URI")
 
 
-class PersonOut(Schema):
+class ReputationPersonOut(Schema):
     id: int
     name: str
 
 
-class SkillOut(Schema):
+class ReputationSkillOut(Schema):
     uri: str
     label: str
 
@@ -42,9 +42,9 @@ class SkillOut(Schema):
 class EndorsementOut(Schema):
     id: int
     project: int
-    endorser: PersonOut
-    endorsee: PersonOut
-    skill: SkillOut
+    endorser: ReputationPersonOut
+    endorsee: ReputationPersonOut
+    skill: ReputationSkillOut
     created_at: dt.datetime
 
 
@@ -60,7 +60,7 @@ class SkillScoreOut(Schema):
 
 
 class ReputationOut(Schema):
-    user: PersonOut
+    user: ReputationPersonOut
     score: float = Field(..., description="0-100, relative to the most trusted member")
     trust: float
     endorsements: int

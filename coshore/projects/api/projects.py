@@ -23,7 +23,7 @@ from .schemas import (
     ProjectListOut,
     ProjectOut,
     ProjectPatchIn,
-    SpaceRefOut,
+    ProjectSpaceRefOut,
     _project,
     _team_project,
     invitation_out,
@@ -169,7 +169,7 @@ class CandidateOut(Schema):
     name: str
     email: str
     headline: str
-    home_space: SpaceRefOut | None
+    home_space: ProjectSpaceRefOut | None
 
 
 class CandidateListOut(Schema):

@@ -45,21 +45,21 @@ class ProjectPatchIn(Schema):
     expected_income: DecimalIn | None = Field(None, description="decimal string; null clears")
 
 
-class PersonOut(Schema):
+class ProjectPersonOut(Schema):
     id: int
     name: str
     email: str | None = Field(None, description="shown to the team only")
 
 
-class SpaceRefOut(Schema):
+class ProjectSpaceRefOut(Schema):
     slug: str
     name: str
     city: str
 
 
 class TeamMemberOut(Schema):
-    person: PersonOut
-    space: SpaceRefOut | None
+    person: ProjectPersonOut
+    space: ProjectSpaceRefOut | None
     timezone: str
     local_time: dt.datetime
     budget_hours: str | None
@@ -113,8 +113,8 @@ class InvitationOut(Schema):
     id: int
     project: int
     project_title: str
-    invitee: PersonOut
-    invited_by: PersonOut
+    invitee: ProjectPersonOut
+    invited_by: ProjectPersonOut
     status: str
     created_at: dt.datetime
     decided_at: dt.datetime | None
@@ -196,12 +196,12 @@ class TaskListOut(Schema):
     items: list[TaskOut]
 
 
-class PostIn(Schema):
+class ProjectPostIn(Schema):
     body: StrictStr = Field(..., max_length=services.MAX_BODY)
     kind: StrictStr = Field("message", max_length=10, description="message or decision")
 
 
-class PostOut(Schema):
+class ProjectPostOut(Schema):
     id: int
     kind: str
     author: str
@@ -209,8 +209,8 @@ class PostOut(Schema):
     created_at: dt.datetime
 
 
-class PostListOut(Schema):
-    items: list[PostOut]
+class ProjectPostListOut(Schema):
+    items: list[ProjectPostOut]
 
 
 class TimeEntryIn(Schema):

@@ -14,9 +14,9 @@ from .. import selectors, services
 from .schemas import (
     ERRORS,
     LoggedTimeOut,
-    PostIn,
-    PostListOut,
-    PostOut,
+    ProjectPostIn,
+    ProjectPostListOut,
+    ProjectPostOut,
     TaskIn,
     TaskListOut,
     TaskOut,
@@ -84,7 +84,7 @@ def update_task(request: HttpRequest, project_id: int, task_id: int, payload: Ta
 
 
 @router.get(
-    "/projects/{project_id}/posts", response={200: PostListOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/projects/{project_id}/posts", response={200: ProjectPostListOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def list_posts(request: HttpRequest, project_id: int, kind: str | None = None) -> Any:
     """The thread, oldest first; `kind=decision` gives the decision log."""
@@ -96,8 +96,10 @@ def list_posts(request: HttpRequest, project_id: int, kind: str | None = None) -
     return {"items": [post_out(p) for p in selectors.list_posts(project, kind=kind)]}
 
 
-@router.post("/projects/{project_id}/posts", response={201: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
-def post_to_thread(request: HttpRequest, project_id: int, payload: PostIn) -> Any:
+@router.post(
+    "/projects/{project_id}/posts", response={201: ProjectPostOut, **ERRORS}, auth=AUTH_REQUIRED
+)
+def post_to_thread(request: HttpRequest, project_id: int, payload: ProjectPostIn) -> Any:
     post = services.post_to_thread(
         project=_team_project(request, project_id),
         user=request.user,

@@ -16,13 +16,13 @@ from ..errors import InvalidPost
 from .schemas import (
     ERRORS,
     CloseIn,
-    PostIn,
-    PostListOut,
-    PostOut,
     PostPatchIn,
     RenewIn,
     SuggestIn,
     SuggestionListOut,
+    WallPostIn,
+    WallPostListOut,
+    WallPostOut,
     post_out,
 )
 
@@ -84,8 +84,8 @@ def _post(request: HttpRequest, post_id: int) -> Any:
     return selectors.get_post_for_user(user=request.user, post_id=post_id)
 
 
-@router.post("/wall/posts", response={201: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
-def create_post(request: HttpRequest, payload: PostIn) -> Any:
+@router.post("/wall/posts", response={201: WallPostOut, **ERRORS}, auth=AUTH_REQUIRED)
+def create_post(request: HttpRequest, payload: WallPostIn) -> Any:
     """Post an offer or a need into a space you belong to; without `skills`, they are
     suggested from the text."""
     space = get_space_for_user(user=request.user, slug=payload.space)
@@ -101,7 +101,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Any:
 
 @router.get(
     "/wall/posts",
-    response={200: PostListOut, **ERRORS},
+    response={200: WallPostListOut, **ERRORS},
     auth=AUTH_OPTIONAL,
     openapi_extra={"parameters": _query_parameters()},
 )
@@ -112,7 +112,7 @@ def list_posts(request: HttpRequest) -> Any:
     return {"items": [post_out(p, request.user) for p in page.items], "next": page.next_cursor}
 
 
-@router.get("/wall/posts/{post_id}", response={200: PostOut, **ERRORS}, auth=AUTH_OPTIONAL)
+@router.get("/wall/posts/{post_id}", response={200: WallPostOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def get_post(request: HttpRequest, post_id: int) -> Any:
     """A post you may see (closed and expired ones too); otherwise 404."""
     return post_out(_post(request, post_id), request.user)
@@ -122,7 +122,7 @@ _NOT_NULL = ("title", "text", "space", "visibility", "locality", "currency", "ra
              "tz_name", "languages", "expires_at")  # fmt: skip
 
 
-@router.patch("/wall/posts/{post_id}", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.patch("/wall/posts/{post_id}", response={200: WallPostOut, **ERRORS}, auth=AUTH_REQUIRED)
 def update_post(request: HttpRequest, post_id: int, payload: PostPatchIn) -> Any:
     """The poster edits an open post; only the fields sent change (`null` clears the
     organisation, amounts, dates and the window)."""
@@ -143,14 +143,18 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatchIn) -> Any
     return post_out(_post(request, post_id), request.user)
 
 
-@router.post("/wall/posts/{post_id}/close", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.post(
+    "/wall/posts/{post_id}/close", response={200: WallPostOut, **ERRORS}, auth=AUTH_REQUIRED
+)
 def close_post(request: HttpRequest, post_id: int, payload: CloseIn) -> Any:
     """The poster closes a post as `fulfilled` or `withdrawn`."""
     services.close_post(post=_post(request, post_id), user=request.user, outcome=payload.outcome)
     return post_out(_post(request, post_id), request.user)
 
 
-@router.post("/wall/posts/{post_id}/renew", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.post(
+    "/wall/posts/{post_id}/renew", response={200: WallPostOut, **ERRORS}, auth=AUTH_REQUIRED
+)
 def renew_post(request: HttpRequest, post_id: int, payload: RenewIn | None = None) -> Any:
     """The poster renews an open post for 30 more days (or until `expires_at`)."""
     services.renew_post(

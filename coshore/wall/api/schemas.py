@@ -21,7 +21,7 @@ _TITLE_CAP = 2000
 _TEXT_CAP = 100_000
 
 
-class PostIn(Schema):
+class WallPostIn(Schema):
     kind: StrictStr = Field(..., max_length=16, description="offer or need")
     title: StrictStr = Field(..., max_length=_TITLE_CAP, description="1 to 200 characters")
     text: StrictStr = Field(..., max_length=_TEXT_CAP, description="1 to 10,000 characters")
@@ -78,12 +78,12 @@ class RenewIn(Schema):
     expires_at: dt.datetime | None = Field(None, description="default: in 30 days")
 
 
-class PersonOut(Schema):
+class WallPersonOut(Schema):
     id: int
     name: str
 
 
-class SpaceRefOut(Schema):
+class WallSpaceRefOut(Schema):
     slug: str
     name: str
     city: str
@@ -94,7 +94,7 @@ class OrganisationRefOut(Schema):
     name: str
 
 
-class SkillOut(Schema):
+class WallSkillOut(Schema):
     uri: str
     label: str
     suggested: bool
@@ -106,17 +106,17 @@ class WindowOut(Schema):
     latest: int
 
 
-class PostOut(Schema):
+class WallPostOut(Schema):
     id: int
     kind: str
     title: str
     text: str
-    author: PersonOut
+    author: WallPersonOut
     organisation: OrganisationRefOut | None
-    space: SpaceRefOut
+    space: WallSpaceRefOut
     visibility: str
     skills: list[str] = Field(..., description="ESCO skill URIs, in order")
-    skill_details: list[SkillOut]
+    skill_details: list[WallSkillOut]
     currency: str
     budget_min: str | None
     budget_max: str | None
@@ -137,8 +137,8 @@ class PostOut(Schema):
     url: str
 
 
-class PostListOut(Schema):
-    items: list[PostOut]
+class WallPostListOut(Schema):
+    items: list[WallPostOut]
     next: str | None = Field(None, description="cursor of the next page")
 
 
@@ -148,7 +148,7 @@ class ReplyIn(Schema):
 
 class MessageOut(Schema):
     id: int
-    author: PersonOut
+    author: WallPersonOut
     body: str
     created_at: dt.datetime
 
@@ -157,8 +157,8 @@ class ThreadOut(Schema):
     id: int
     post: int
     post_title: str
-    poster: PersonOut
-    responder: PersonOut
+    poster: WallPersonOut
+    responder: WallPersonOut
     last_message_at: dt.datetime
     messages: list[MessageOut] | None = Field(None, description="in the thread's own answer")
 
