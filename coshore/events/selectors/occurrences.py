@@ -43,6 +43,8 @@ __all__ = [
     "InvalidWindow",
     "OccurrenceView",
     "candidate_events",
+    "exdates_of",
+    "list_feed_events",
     "list_occurrences",
     "occurrence_id",
     "parse_occurrence_id",
@@ -117,7 +119,7 @@ def parse_occurrence_id(raw: str) -> tuple[int, datetime | None] | None:
     return int(m.group(1)), rid
 
 
-def _exdates(raw: Iterable[str]) -> tuple[tuple[datetime, ...], tuple[date, ...]]:
+def exdates_of(raw: Iterable[str]) -> tuple[tuple[datetime, ...], tuple[date, ...]]:
     instants: list[datetime] = []
     days: list[date] = []
     for item in raw or ():
@@ -134,7 +136,7 @@ def _exdates(raw: Iterable[str]) -> tuple[tuple[datetime, ...], tuple[date, ...]
 
 def series_of(event: Event, overrides: Iterable[Occurrence]) -> tuple[Series, list[Override]]:
     """The pure series of an event row and its override rows (`ref` is the row)."""
-    instants, days = _exdates(event.exdates)
+    instants, days = exdates_of(event.exdates)
     series = Series(
         start=event.starts_at,
         end=event.ends_at,
@@ -310,3 +312,41 @@ def _view(event: Event, instance: Instance) -> OccurrenceView:
         end_date=end_date,
         cancelled=event.status == EventStatus.CANCELLED,
     )
+
+
+FEED_PAST = timedelta(days=400)
+MAX_FEED_EVENTS = 20_000
+
+
+def list_feed_events(
+    *,
+    viewer: Any,
+    now: datetime,
+    space: Space | None = None,
+    network: Network | None = None,
+    city: str | None = None,
+    event: Event | None = None,
+) -> list[Event]:
+    """The whole events (series with their overrides) of a calendar feed that `viewer` may
+    see: not ended more than FEED_PAST ago, each once, at most MAX_FEED_EVENTS (the latest
+    starting are dropped first)."""
+    qs = visible_events(viewer).filter(status__in=LISTED)
+    if event is not None:
+        qs = qs.filter(pk=event.pk)
+    else:
+        since = now - FEED_PAST
+        qs = qs.filter(
+            Q(rrule="", ends_at__gt=since)
+            | (~Q(rrule="") & (Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=since)))
+        )
+    if space is not None:
+        qs = qs.filter(_hosts_in([space.pk]))
+    if network is not None:
+        members = NetworkSpace.objects.filter(network=network).values("space_id")
+        qs = qs.filter(_hosts_in(members) | Q(space__isnull=True, network=network))
+    if city:
+        qs = qs.filter(_hosts_in(Space.objects.filter(city__iexact=city.strip()).values("pk")))
+    qs = qs.order_by("starts_at", "id").prefetch_related(
+        Prefetch("overrides", queryset=Occurrence.objects.order_by("recurrence_id"))
+    )
+    return list(qs[:MAX_FEED_EVENTS])

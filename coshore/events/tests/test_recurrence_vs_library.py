@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coshore.events.ical.parse import parse_calendar
 from coshore.events.recurrence import Override, Series, expand
-from coshore.events.selectors.occurrences import _exdates
+from coshore.events.selectors.occurrences import exdates_of
 
 from .ical_helpers import BERLIN, berlin_weeks, library_occurrences
 
@@ -19,7 +19,7 @@ from .ical_helpers import BERLIN, berlin_weeks, library_occurrences
 def _ours(data: bytes, lo: datetime, hi: datetime) -> set[tuple[str, datetime, datetime]]:
     out = set()
     for e in parse_calendar(data, default_zone="Europe/Berlin").events:
-        instants, days = _exdates(e.exdates)
+        instants, days = exdates_of(e.exdates)
         series = Series(e.starts_at, e.ends_at, e.timezone, e.all_day, e.rrule, instants, days)
         overrides = [
             Override(o.recurrence_id, o.starts_at, o.ends_at, o.cancelled) for o in e.overrides
