@@ -159,7 +159,7 @@ def _days_of(occ: OccurrenceView, zone: ZoneInfo) -> list[date]:
         start, end = occ.local_start(zone), occ.local_end(zone)
         first = start.date()
         last = (end - timedelta(microseconds=1)).date() if end > start else first
-    days = []
+    days: list[date] = []
     day = first
     while day <= last and len(days) < 400:
         days.append(day)
@@ -484,7 +484,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
         ics_url="",
         filters={"mine": True},
     )
-    token = EventFeedToken.objects.filter(user=request.user).first()
+    token = EventFeedToken.objects.filter(user_id=request.user.pk or 0).first()
     if token is not None:
         scope.feed = _feed_context(request, token)
     return _calendar_page(request, scope)
