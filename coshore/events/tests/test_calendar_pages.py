@@ -57,7 +57,7 @@ def _event(space: Any, **kw: Any) -> Event:
 
 def test_the_week_view_shows_the_series_of_a_2019_week(imported: Any) -> None:
     html = Client().get("/spaces/machbar/events/?view=week&date=2019-03-06").content.decode()
-    assert "4 Mar – 10 Mar 2019" in html
+    assert "4 Mar \u2013 10 Mar 2019" in html
     for title in ("machBar Plenum", "OK Lab", "Chaostreff - CCCP", "OpenLab"):
         assert title in html
     # The excluded Thursday (EXDATE 7 March 08:30) is not there; the Friday one is excluded too.
