@@ -31,6 +31,8 @@ BENCHMARKS: dict[str, list[str]] = {
     # PostgreSQL only (COPY of a million rows, then the real endpoint); about 15-20 minutes on
     # 2 cores, most of it the index build. Without a server it says so and passes.
     "matching_e2e": ["matching_e2e.py", "--n", "1000000"],
+    # SQLite by default (about a minute and a half on 2 cores): a network feed of 10,000 events.
+    "ical_export": ["ical_export.py", "--events", "10000", "--runs", "5"],
 }  # fmt: skip
 # Benchmarks that need longer than PER_BENCHMARK_TIMEOUT_S.
 TIMEOUTS_S = {"matching_e2e": 2400}

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("coshore.wall.urls")),
     path("", include("coshore.notifications.urls")),
     path("", include("coshore.messaging.urls")),
+    path("", include("coshore.events.urls_calendars")),
     path("", include("coshore.spaces.urls")),
 ]

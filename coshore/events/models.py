@@ -102,6 +102,9 @@ class Event(TimeStamped):
     calendar = models.ForeignKey(
         "ImportedCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
+    # When the last occurrence ends (overrides included): `recurrence.last_end`. Empty for a
+    # series without end, or not computed yet: such a series is read for every window.
+    last_ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -257,3 +260,17 @@ class ImportedCalendar(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventFeedToken(models.Model):
+    """The secret of a person's "my events" calendar feed URL (calendar apps cannot log in).
+    Resetting makes a new secret; the old URL stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feed_token"
+    )
+    secret = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"events feed of {self.user_id}"

@@ -1,0 +1,35 @@
+"""Fixtures of the events tests: spaces in real cities, a manager, the real calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coshore.spaces.models import SpaceRole, SpaceRoleKind
+from coshore.spaces.tests.factories import NetworkFactory, SpaceFactory
+
+
+@pytest.fixture
+def machbar(db: Any) -> Any:
+    """machBar, the FabLab of Potsdam (Europe/Berlin)."""
+    return SpaceFactory(
+        name="machBar", slug="machbar", city="Potsdam", country="DE", timezone="Europe/Berlin",
+        lat=52.3906, lon=13.0645,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def manager(machbar: Any, make_user: Any) -> Any:
+    user = make_user("manager@machbar.example")
+    SpaceRole.objects.create(user=user, space=machbar, role=SpaceRoleKind.MANAGER)
+    return user
+
+
+@pytest.fixture
+def network(machbar: Any) -> Any:
+    from coshore.spaces.models import NetworkSpace
+
+    net = NetworkFactory(name="Brandenburg Makers", slug="bb-makers")
+    NetworkSpace.objects.create(network=net, space=machbar)
+    return net
