@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "coshore.reputation",
     "coshore.wall",
     "coshore.notifications",
+    "coshore.feed",
 ]
 
 MIDDLEWARE = [

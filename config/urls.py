@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("coshore.reputation.urls")),
     path("", include("coshore.wall.urls")),
     path("", include("coshore.notifications.urls")),
+    path("", include("coshore.feed.urls")),
     path("", include("coshore.spaces.urls")),
 ]
