@@ -99,6 +99,17 @@ class Emoji(models.TextChoices):
     HANDSHAKE = "handshake", "🤝"
 
 
+# What a screen reader says for each emoji.
+EMOJI_NAMES = {
+    Emoji.THUMBS_UP: "Thumbs up",
+    Emoji.HEART: "Love",
+    Emoji.PARTY: "Celebrate",
+    Emoji.IDEA: "Insightful",
+    Emoji.CLAP: "Hooray",
+    Emoji.HANDSHAKE: "Count me in",
+}
+
+
 class Reaction(models.Model):
     """One person's emoji on a post or a comment (exactly one of them); at most one per
     person, target and emoji."""

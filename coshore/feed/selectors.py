@@ -45,7 +45,7 @@ from coshore.spaces.selectors import (
 )
 
 from .errors import CommentNotFound, FeedNotFound, PostNotFound, ReportNotFound
-from .models import Comment, Emoji, FeedPost, Reaction, Report, ReportStatus
+from .models import EMOJI_NAMES, Comment, Emoji, FeedPost, Reaction, Report, ReportStatus
 
 MAX_ID = 2**62
 DEFAULT_LIMIT = 20
@@ -339,6 +339,10 @@ class ReactionCount:
     char: str
     count: int
     mine: bool
+
+    @property
+    def name(self) -> str:
+        return EMOJI_NAMES.get(Emoji(self.emoji), self.emoji)
 
 
 def _reaction_counts(user: Any, *, field_name: str, ids: list[int]) -> dict[int, list[ReactionCount]]:

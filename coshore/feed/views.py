@@ -271,11 +271,13 @@ def react_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     if _is_htmx(request):
         counts = selectors.reaction_counts_of(request.user, comment=comment)
         url = reverse("feed:react_comment", args=[comment.pk])
-        return render(
-            request,
-            "feed/partials/reactions.html",
-            {"counts": counts, "react_url": url, "next": request.POST.get("next", "")},
-        )
+        context = {
+            "counts": counts,
+            "react_url": url,
+            "next": request.POST.get("next", ""),
+            "compact": True,
+        }
+        return render(request, "feed/partials/reactions.html", context)
     return _back(request, reverse("feed:post", args=[comment.post_id]))
 
 

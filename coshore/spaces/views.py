@@ -170,6 +170,9 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "specialties": [t.value for t in tags if t.kind == TagKind.SPECIALTY],
         "networks": list(space.networks.all()),
         "can_manage": selectors.can_manage_space(request.user, space),
+        # The space's feed is read by its members and those who manage it.
+        "reads_feed": selectors.is_space_member(request.user, space)
+        or selectors.can_manage_space(request.user, space),
         "osm_url": osm_url,
         "website_label": re.sub(r"^https?://(www\.)?", "", space.website).rstrip("/"),
     }
@@ -228,6 +231,12 @@ def _network_page(
         "network": network,
         "cards": [space_card(s, now) for s in spaces],
         "can_operate": can_operate,
+        # The network's feed is read by members of its spaces, its operators and staff.
+        "reads_feed": can_operate
+        or (
+            request.user.is_authenticated
+            and network.pk in set(selectors.network_ids_of_user(request.user))
+        ),
         "form": form or (NetworkSpaceForm() if can_operate else None),
         "cities": sorted({s.city for s in spaces if s.city}),
     }
