@@ -556,19 +556,24 @@ def audience_of(*, space: Space | None, network: Network | None) -> QuerySet[Use
 
 
 def list_mentionable(*, user: Any, scope: Scope, q: Any, limit: int = 8) -> list[User]:
-    """People of the feed's audience whose profile the caller may see, by name or email
-    beginning with `q` (for the mention autocomplete)."""
+    """People of the feed's audience whose name or email begins with `q`, for the mention
+    autocomplete: those whose profile the caller may see, and those who already wrote in this
+    feed (their name is on the page anyway). Nobody else is revealed."""
     if not isinstance(q, str):
         return []
     q = q.strip().lstrip("@")[:60]
     if not q:
         return []
+    scope_posts = scope.posts()
+    wrote_here = Exists(scope_posts.filter(author_id=OuterRef("pk"))) | Exists(
+        Comment.objects.filter(author_id=OuterRef("pk"), post__in=scope_posts)
+    )
     people = audience_of(space=scope.space, network=scope.network).filter(
         Q(display_name__istartswith=q)
         | Q(display_name__icontains=f" {q}")
         | Q(email__istartswith=q),
-        profile__in=list_profiles_visible_to(user),
     )
+    people = people.filter(Q(profile__in=list_profiles_visible_to(user)) | wrote_here)
     return list(people.exclude(pk=user.pk).order_by("display_name", "id")[:limit])
 
 
