@@ -182,6 +182,9 @@ class Command(BaseCommand):
         from coshore.wall.demo import load_wall_demo
 
         load_wall_demo(stdout=self.stdout)
+        from coshore.feed.demo import load_feed_demo
+
+        load_feed_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
