@@ -149,7 +149,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api,
             request,
             413,
-            {"code": "request.too_large", "message": "The request body is too large.", "detail": {}},
+            {
+                "code": "request.too_large",
+                "message": "The request body is too large.",
+                "detail": {},
+            },
         )
 
     @api.exception_handler(Http404)

@@ -123,7 +123,9 @@ def scope_for_space(user: Any, space: Space) -> Scope:
     standing = space_standing(user, space)
     if not (standing.belongs or standing.manages):
         raise FeedNotFound("No such feed.")
-    return Scope(space=space, network=None, can_post=standing.belongs, can_moderate=standing.manages)
+    return Scope(
+        space=space, network=None, can_post=standing.belongs, can_moderate=standing.manages
+    )
 
 
 def scope_for_network(user: Any, network: Network) -> Scope:
@@ -190,14 +192,14 @@ def list_feeds_of_user(user: Any) -> list[FeedLink]:
         return []
     spaces = Space.objects.filter(pk__in=space_ids_of_user(user), is_active=True).order_by("name")
     networks = Network.objects.filter(pk__in=network_ids_of_user(user)).order_by("name")
-    space_stats = {
-        row["space_id"]: row
+    space_stats: dict[int, dict[str, Any]] = {
+        row["space_id"]: dict(row)
         for row in FeedPost.objects.filter(space__in=spaces, hidden_at__isnull=True)
         .values("space_id")
         .annotate(n=Count("id"), last=_max_created())
     }
-    network_stats = {
-        row["network_id"]: row
+    network_stats: dict[int, dict[str, Any]] = {
+        row["network_id"]: dict(row)
         for row in FeedPost.objects.filter(network__in=networks, hidden_at__isnull=True)
         .values("network_id")
         .annotate(n=Count("id"), last=_max_created())
@@ -206,7 +208,7 @@ def list_feeds_of_user(user: Any) -> list[FeedLink]:
     operated = set(NetworkRole.objects.filter(user_id=user.pk).values_list("network_id", flat=True))
     links: list[FeedLink] = []
     for space in spaces:
-        stats = space_stats.get(space.pk, {})
+        stats: dict[str, Any] = space_stats.get(space.pk, {})
         scope = Scope(space=space, network=None, can_post=True, can_moderate=space.pk in managed)
         links.append(FeedLink(scope, stats.get("n", 0), stats.get("last")))
     posting_networks = set(
@@ -325,7 +327,11 @@ def get_comment_for_user(*, user: Any, comment_id: Any) -> Comment:
     )
     if comment is None:
         raise CommentNotFound("No such comment.")
-    if comment.is_hidden and comment.author_id != user.pk and not can_moderate_post(user, comment.post):
+    if (
+        comment.is_hidden
+        and comment.author_id != user.pk
+        and not can_moderate_post(user, comment.post)
+    ):
         raise CommentNotFound("No such comment.")
     return comment
 
@@ -345,7 +351,9 @@ class ReactionCount:
         return EMOJI_NAMES.get(Emoji(self.emoji), self.emoji)
 
 
-def _reaction_counts(user: Any, *, field_name: str, ids: list[int]) -> dict[int, list[ReactionCount]]:
+def _reaction_counts(
+    user: Any, *, field_name: str, ids: list[int]
+) -> dict[int, list[ReactionCount]]:
     """Per post (or comment) id, every emoji of the set with its count and whether `user`
     gave it, in one query."""
     rows = (
@@ -379,9 +387,7 @@ def _limit(value: Any, default: int = DEFAULT_LIMIT) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
-        raise Invalid(
-            f"`limit` is from 1 to {MAX_LIMIT}.", code="pagination.invalid_limit"
-        )
+        raise Invalid(f"`limit` is from 1 to {MAX_LIMIT}.", code="pagination.invalid_limit")
     return value
 
 
@@ -417,7 +423,9 @@ def decorate_posts(user: Any, posts: list[FeedPost], *, moderator: bool | None =
         Comment.objects.filter(shown, post_id__in=ids)
         .annotate(
             rank=Window(
-                RowNumber(), partition_by=[F("post_id")], order_by=[F("created_at").desc(), F("id").desc()]
+                RowNumber(),
+                partition_by=[F("post_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
             )
         )
         .filter(rank__lte=INLINE_COMMENTS)
@@ -447,9 +455,7 @@ def _base(user: Any, scope: Scope) -> QuerySet[FeedPost]:
     return qs.select_related("author", "space", "network").annotate(comment_count=_comment_count())
 
 
-def list_feed(
-    *, user: Any, scope: Scope, cursor: str | None = None, limit: Any = None
-) -> FeedPage:
+def list_feed(*, user: Any, scope: Scope, cursor: str | None = None, limit: Any = None) -> FeedPage:
     """A page of the feed: the pinned posts first (on the first page, at most `MAX_PINS`),
     then the others newest first, paged by a signed keyset cursor on (created_at, id)."""
     size = _limit(limit)
@@ -523,7 +529,9 @@ def list_comments(
     return CommentPage(items=items, next_cursor=next_cursor)
 
 
-def reaction_counts_of(user: Any, *, post: FeedPost | None = None, comment: Comment | None = None) -> list[ReactionCount]:
+def reaction_counts_of(
+    user: Any, *, post: FeedPost | None = None, comment: Comment | None = None
+) -> list[ReactionCount]:
     if post is not None:
         return _reaction_counts(user, field_name="post", ids=[post.pk])[post.pk]
     assert comment is not None

@@ -59,7 +59,9 @@ def _require_user(user: Any) -> User:
     return user  # type: ignore[no-any-return]
 
 
-def _text(value: Any, *, field: str, max_len: int, required: bool = True, error: type = InvalidPost) -> str:
+def _text(
+    value: Any, *, field: str, max_len: int, required: bool = True, error: type = InvalidPost
+) -> str:
     if value is not None and not isinstance(value, str):
         raise error(f"`{field}` must be text.", detail={"field": field})
     cleaned = (value or "").strip()
@@ -112,7 +114,6 @@ def _resolve(text: str, *, post: FeedPost) -> tuple[dict[str, markup.Person], li
         for user in audience.filter(pk__in=ids):
             found[f"id:{user.pk}"] = user
     if handles:
-
         condition = Q()
         for handle in handles:
             condition |= Q(email__istartswith=f"{handle}@") | Q(
@@ -238,9 +239,7 @@ def delete_post(*, post: FeedPost, user: Any) -> None:
     """The author deletes the post, with its comments, reactions and reports."""
     person = _require_author(user, post)
     with transaction.atomic():
-        record_activity(
-            actor=person, verb="feed.post_deleted", target=post, **_scope_kwargs(post)
-        )
+        record_activity(actor=person, verb="feed.post_deleted", target=post, **_scope_kwargs(post))
         post.delete()
 
 
@@ -448,10 +447,8 @@ def pin_post(*, post: FeedPost, user: Any) -> FeedPost:
     if post.is_hidden:
         raise InvalidPost("A hidden post cannot be pinned.", detail={"field": "pinned"})
     with transaction.atomic():
-        scope_posts = (
-            FeedPost.objects.filter(space_id=post.space_id)
-            if post.space_id
-            else FeedPost.objects.filter(network_id=post.network_id)
+        scope_posts = FeedPost.objects.filter(
+            Q(space_id=post.space_id) if post.space_id else Q(network_id=post.network_id)
         )
         if scope_posts.filter(pinned_at__isnull=False).count() >= selectors.MAX_PINS:
             raise TooManyPins(
@@ -492,7 +489,9 @@ def hide_post(*, post: FeedPost, user: Any, reason: Any) -> FeedPost:
         post.hidden_reason = why
         post.pinned_at = None
         post.pinned_by = None
-        post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "pinned_at", "pinned_by"])
+        post.save(
+            update_fields=["hidden_at", "hidden_by", "hidden_reason", "pinned_at", "pinned_by"]
+        )
         record_activity(actor=person, verb="feed.post_hidden", target=post, **_scope_kwargs(post))
     return post
 
@@ -545,7 +544,9 @@ def unhide_comment(*, comment: Comment, user: Any) -> Comment:
 
 def _close_reports(report_: Report, *, person: User, status: str) -> int:
     """Close every open report about the same target; how many were closed."""
-    target = {"comment_id": report_.comment_id} if report_.comment_id else {"post_id": report_.post_id}
+    target = (
+        {"comment_id": report_.comment_id} if report_.comment_id else {"post_id": report_.post_id}
+    )
     return Report.objects.filter(status=ReportStatus.OPEN, **target).update(
         status=status, handled_by=person, handled_at=timezone.now()
     )

@@ -95,9 +95,9 @@ def _feed_page(request: HttpRequest, scope: selectors.Scope) -> HttpResponse:
                     network=scope.network,
                     body=form.cleaned_data["body"],
                 )
-            except DomainError as error:
-                form.add_domain_error(error)
-                status = error.status
+            except DomainError as refused:
+                form.add_domain_error(refused)
+                status = refused.status
             else:
                 messages.success(request, f"Posted in the feed of {scope.name}.")
                 return redirect(f"{scope.url}#post-{post.pk}")
@@ -179,7 +179,9 @@ def _edit(
                         comment=obj, user=request.user, body=form.cleaned_data["body"]
                     )
                 else:
-                    services.update_post(post=obj, user=request.user, body=form.cleaned_data["body"])
+                    services.update_post(
+                        post=obj, user=request.user, body=form.cleaned_data["body"]
+                    )
             except DomainError as error:
                 form.add_domain_error(error)
                 status = error.status

@@ -94,9 +94,7 @@ def test_post_with_a_mention_and_the_mentioned_member_sees_it(
     welcome.locator("summary", has_text="Report").click()
     welcome.get_by_label("What is wrong?").select_option("off_topic")
     welcome.get_by_role("button", name="Send report").click()
-    expect(welcome.get_by_role("status")).to_have_text(
-        "Thank you: the moderators will look at it."
-    )
+    expect(welcome.get_by_role("status")).to_have_text("Thank you: the moderators will look at it.")
     assert Report.objects.get().reason == "off_topic"
     screenshot(page, "feed-space")
 
@@ -138,7 +136,9 @@ def test_the_feed_on_a_phone(mobile_page: Page, live_server: Any, w: World) -> N
     log_in(page, live_server, w.neighbour)
     page.goto(live_server.url + "/spaces/la-ruche/feed/")
     expect(page.get_by_role("heading", name="Feed of La Ruche")).to_be_visible()
-    expect(page.locator(f"#post-{post.pk}").get_by_role("heading", name="Friday lunch")).to_be_visible()
+    expect(
+        page.locator(f"#post-{post.pk}").get_by_role("heading", name="Friday lunch")
+    ).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     page.locator(f"#post-{post.pk} .feed-comment summary.feed-reaction").click()

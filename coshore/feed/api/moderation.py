@@ -12,11 +12,11 @@ from coshore.accounts.auth import AUTH_REQUIRED
 from .. import selectors, services
 from .schemas import (
     ERRORS,
-    CommentOut,
-    HideIn,
-    PostOut,
-    ReportListOut,
-    ReportOut,
+    FeedCommentOut,
+    FeedHideIn,
+    FeedPostOut,
+    FeedReportListOut,
+    FeedReportOut,
     comment_out,
     post_out,
     report_out,
@@ -29,7 +29,7 @@ def _post(request: HttpRequest, post_id: int) -> Any:
     return post_out(selectors.get_post_view(user=request.user, post_id=post_id), request.user)
 
 
-@router.post("/feed/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.post("/feed/posts/{post_id}/pin", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED)
 def pin(request: HttpRequest, post_id: int) -> Any:
     """Moderators pin a post to the top of its feed (at most 5 per feed)."""
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
@@ -38,7 +38,7 @@ def pin(request: HttpRequest, post_id: int) -> Any:
 
 
 @router.delete(
-    "/feed/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/posts/{post_id}/pin", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def unpin(request: HttpRequest, post_id: int) -> Any:
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
@@ -46,8 +46,10 @@ def unpin(request: HttpRequest, post_id: int) -> Any:
     return _post(request, post_id)
 
 
-@router.post("/feed/posts/{post_id}/hide", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
-def hide(request: HttpRequest, post_id: int, payload: HideIn) -> Any:
+@router.post(
+    "/feed/posts/{post_id}/hide", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED
+)
+def hide(request: HttpRequest, post_id: int, payload: FeedHideIn) -> Any:
     """Moderators hide a post with a reason: only its author and the moderators still see it."""
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
     services.hide_post(post=post, user=request.user, reason=payload.reason)
@@ -55,7 +57,7 @@ def hide(request: HttpRequest, post_id: int, payload: HideIn) -> Any:
 
 
 @router.delete(
-    "/feed/posts/{post_id}/hide", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/posts/{post_id}/hide", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def unhide(request: HttpRequest, post_id: int) -> Any:
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
@@ -70,16 +72,16 @@ def _comment(request: HttpRequest, comment_id: int) -> Any:
 
 
 @router.post(
-    "/feed/comments/{comment_id}/hide", response={200: CommentOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/comments/{comment_id}/hide", response={200: FeedCommentOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def hide_comment(request: HttpRequest, comment_id: int, payload: HideIn) -> Any:
+def hide_comment(request: HttpRequest, comment_id: int, payload: FeedHideIn) -> Any:
     comment = selectors.get_comment_for_user(user=request.user, comment_id=comment_id)
     services.hide_comment(comment=comment, user=request.user, reason=payload.reason)
     return _comment(request, comment_id)
 
 
 @router.delete(
-    "/feed/comments/{comment_id}/hide", response={200: CommentOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/comments/{comment_id}/hide", response={200: FeedCommentOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def unhide_comment(request: HttpRequest, comment_id: int) -> Any:
     comment = selectors.get_comment_for_user(user=request.user, comment_id=comment_id)
@@ -87,10 +89,8 @@ def unhide_comment(request: HttpRequest, comment_id: int) -> Any:
     return _comment(request, comment_id)
 
 
-@router.get("/feed/reports", response={200: ReportListOut, **ERRORS}, auth=AUTH_REQUIRED)
-def list_reports(
-    request: HttpRequest, space: str | None = None, network: str | None = None
-) -> Any:
+@router.get("/feed/reports", response={200: FeedReportListOut, **ERRORS}, auth=AUTH_REQUIRED)
+def list_reports(request: HttpRequest, space: str | None = None, network: str | None = None) -> Any:
     """Open reports in the feeds you moderate (one feed with `space` or `network`)."""
     scope = None
     if space is not None:
@@ -102,7 +102,7 @@ def list_reports(
 
 
 @router.post(
-    "/feed/reports/{report_id}/resolve", response={200: ReportOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/reports/{report_id}/resolve", response={200: FeedReportOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def resolve(request: HttpRequest, report_id: int) -> Any:
     """Uphold a report: the post or comment is hidden and its open reports resolved."""
@@ -111,7 +111,7 @@ def resolve(request: HttpRequest, report_id: int) -> Any:
 
 
 @router.post(
-    "/feed/reports/{report_id}/dismiss", response={200: ReportOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/reports/{report_id}/dismiss", response={200: FeedReportOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def dismiss(request: HttpRequest, report_id: int) -> Any:
     """Dismiss a report: its target stays, its open reports are dismissed."""

@@ -13,15 +13,15 @@ from .. import selectors, services
 from ..models import Comment, FeedPost
 from .schemas import (
     ERRORS,
-    BodyIn,
-    CommentListOut,
-    CommentOut,
-    FeedOut,
-    MentionableListOut,
-    PostOut,
-    ReactionsOut,
-    ReportIn,
-    ReportOut,
+    FeedBodyIn,
+    FeedCommentListOut,
+    FeedCommentOut,
+    FeedMentionableListOut,
+    FeedPageOut,
+    FeedPostOut,
+    FeedReactionsOut,
+    FeedReportIn,
+    FeedReportOut,
     comment_out,
     post_out,
     report_out,
@@ -30,7 +30,9 @@ from .schemas import (
 router = Router()
 
 
-def _feed(request: HttpRequest, scope: selectors.Scope, cursor: str | None, limit: int | None) -> Any:
+def _feed(
+    request: HttpRequest, scope: selectors.Scope, cursor: str | None, limit: int | None
+) -> Any:
     page = selectors.list_feed(user=request.user, scope=scope, cursor=cursor, limit=limit)
     return {
         "scope": {"kind": scope.kind, "slug": scope.slug, "name": scope.name},
@@ -41,7 +43,7 @@ def _feed(request: HttpRequest, scope: selectors.Scope, cursor: str | None, limi
     }
 
 
-@router.get("/feed/spaces/{slug}/posts", response={200: FeedOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get("/feed/spaces/{slug}/posts", response={200: FeedPageOut, **ERRORS}, auth=AUTH_REQUIRED)
 def space_feed(
     request: HttpRequest, slug: str, cursor: str | None = None, limit: int | None = None
 ) -> Any:
@@ -52,7 +54,7 @@ def space_feed(
 
 
 @router.get(
-    "/feed/networks/{slug}/posts", response={200: FeedOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/networks/{slug}/posts", response={200: FeedPageOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def network_feed(
     request: HttpRequest, slug: str, cursor: str | None = None, limit: int | None = None
@@ -66,10 +68,8 @@ def _post_view(request: HttpRequest, post: FeedPost) -> Any:
     return post_out(selectors.get_post_view(user=request.user, post_id=post.pk), request.user)
 
 
-@router.post(
-    "/feed/spaces/{slug}/posts", response={201: PostOut, **ERRORS}, auth=AUTH_REQUIRED
-)
-def create_space_post(request: HttpRequest, slug: str, payload: BodyIn) -> Any:
+@router.post("/feed/spaces/{slug}/posts", response={201: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED)
+def create_space_post(request: HttpRequest, slug: str, payload: FeedBodyIn) -> Any:
     """Post into a space's feed (members and managers of the space). Markdown; mention
     people with `@[Name](user:ID)` or `@handle`."""
     scope = selectors.get_space_feed_for_user(user=request.user, slug=slug)
@@ -78,23 +78,23 @@ def create_space_post(request: HttpRequest, slug: str, payload: BodyIn) -> Any:
 
 
 @router.post(
-    "/feed/networks/{slug}/posts", response={201: PostOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/networks/{slug}/posts", response={201: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def create_network_post(request: HttpRequest, slug: str, payload: BodyIn) -> Any:
+def create_network_post(request: HttpRequest, slug: str, payload: FeedBodyIn) -> Any:
     """Post into a network's feed (members of its spaces and its operators)."""
     scope = selectors.get_network_feed_for_user(user=request.user, slug=slug)
     post = services.create_post(author=request.user, network=scope.network, body=payload.body)
     return Status(201, _post_view(request, post))
 
 
-@router.get("/feed/posts/{post_id}", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get("/feed/posts/{post_id}", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED)
 def get_post(request: HttpRequest, post_id: int) -> Any:
     """A post you may read; anything else is a 404 `feed.post_not_found`."""
     return post_out(selectors.get_post_view(user=request.user, post_id=post_id), request.user)
 
 
-@router.patch("/feed/posts/{post_id}", response={200: PostOut, **ERRORS}, auth=AUTH_REQUIRED)
-def edit_post(request: HttpRequest, post_id: int, payload: BodyIn) -> Any:
+@router.patch("/feed/posts/{post_id}", response={200: FeedPostOut, **ERRORS}, auth=AUTH_REQUIRED)
+def edit_post(request: HttpRequest, post_id: int, payload: FeedBodyIn) -> Any:
     """The author edits the text (people already told of a mention are not told again)."""
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
     services.update_post(post=post, user=request.user, body=payload.body)
@@ -113,7 +113,9 @@ def delete_post(request: HttpRequest, post_id: int) -> Any:
 
 
 @router.get(
-    "/feed/posts/{post_id}/comments", response={200: CommentListOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/posts/{post_id}/comments",
+    response={200: FeedCommentListOut, **ERRORS},
+    auth=AUTH_REQUIRED,
 )
 def list_comments(
     request: HttpRequest, post_id: int, cursor: str | None = None, limit: int | None = None
@@ -130,9 +132,9 @@ def _comment_view(request: HttpRequest, comment: Comment) -> Any:
 
 
 @router.post(
-    "/feed/posts/{post_id}/comments", response={201: CommentOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/posts/{post_id}/comments", response={201: FeedCommentOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def add_comment(request: HttpRequest, post_id: int, payload: BodyIn) -> Any:
+def add_comment(request: HttpRequest, post_id: int, payload: FeedBodyIn) -> Any:
     """Comment on a post you may read; its author is notified."""
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
     comment = services.add_comment(post=post, user=request.user, body=payload.body)
@@ -140,17 +142,15 @@ def add_comment(request: HttpRequest, post_id: int, payload: BodyIn) -> Any:
 
 
 @router.patch(
-    "/feed/comments/{comment_id}", response={200: CommentOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/comments/{comment_id}", response={200: FeedCommentOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def edit_comment(request: HttpRequest, comment_id: int, payload: BodyIn) -> Any:
+def edit_comment(request: HttpRequest, comment_id: int, payload: FeedBodyIn) -> Any:
     comment = selectors.get_comment_for_user(user=request.user, comment_id=comment_id)
     services.update_comment(comment=comment, user=request.user, body=payload.body)
     return _comment_view(request, comment)
 
 
-@router.delete(
-    "/feed/comments/{comment_id}", response={204: None, **ERRORS}, auth=AUTH_REQUIRED
-)
+@router.delete("/feed/comments/{comment_id}", response={204: None, **ERRORS}, auth=AUTH_REQUIRED)
 def delete_comment(request: HttpRequest, comment_id: int) -> Any:
     comment = selectors.get_comment_for_user(user=request.user, comment_id=comment_id)
     services.delete_comment(comment=comment, user=request.user)
@@ -172,7 +172,7 @@ def _reactions(request: HttpRequest, **target: Any) -> Any:
 
 @router.put(
     "/feed/posts/{post_id}/reactions/{emoji}",
-    response={200: ReactionsOut, **ERRORS},
+    response={200: FeedReactionsOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def react_to_post(request: HttpRequest, post_id: int, emoji: str) -> Any:
@@ -184,7 +184,7 @@ def react_to_post(request: HttpRequest, post_id: int, emoji: str) -> Any:
 
 @router.delete(
     "/feed/posts/{post_id}/reactions/{emoji}",
-    response={200: ReactionsOut, **ERRORS},
+    response={200: FeedReactionsOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def unreact_to_post(request: HttpRequest, post_id: int, emoji: str) -> Any:
@@ -195,7 +195,7 @@ def unreact_to_post(request: HttpRequest, post_id: int, emoji: str) -> Any:
 
 @router.put(
     "/feed/comments/{comment_id}/reactions/{emoji}",
-    response={200: ReactionsOut, **ERRORS},
+    response={200: FeedReactionsOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def react_to_comment(request: HttpRequest, comment_id: int, emoji: str) -> Any:
@@ -206,7 +206,7 @@ def react_to_comment(request: HttpRequest, comment_id: int, emoji: str) -> Any:
 
 @router.delete(
     "/feed/comments/{comment_id}/reactions/{emoji}",
-    response={200: ReactionsOut, **ERRORS},
+    response={200: FeedReactionsOut, **ERRORS},
     auth=AUTH_REQUIRED,
 )
 def unreact_to_comment(request: HttpRequest, comment_id: int, emoji: str) -> Any:
@@ -219,9 +219,9 @@ def unreact_to_comment(request: HttpRequest, comment_id: int, emoji: str) -> Any
 
 
 @router.post(
-    "/feed/posts/{post_id}/reports", response={201: ReportOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/posts/{post_id}/reports", response={201: FeedReportOut, **ERRORS}, auth=AUTH_REQUIRED
 )
-def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Any:
+def report_post(request: HttpRequest, post_id: int, payload: FeedReportIn) -> Any:
     """Ask the feed's moderators to look at a post (one open report per person and post)."""
     post = selectors.get_post_for_user(user=request.user, post_id=post_id)
     made = services.report(user=request.user, post=post, reason=payload.reason, note=payload.note)
@@ -229,9 +229,11 @@ def report_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Any:
 
 
 @router.post(
-    "/feed/comments/{comment_id}/reports", response={201: ReportOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/comments/{comment_id}/reports",
+    response={201: FeedReportOut, **ERRORS},
+    auth=AUTH_REQUIRED,
 )
-def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn) -> Any:
+def report_comment(request: HttpRequest, comment_id: int, payload: FeedReportIn) -> Any:
     comment = selectors.get_comment_for_user(user=request.user, comment_id=comment_id)
     made = services.report(
         user=request.user, comment=comment, reason=payload.reason, note=payload.note
@@ -243,7 +245,7 @@ def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn) -> 
 
 
 @router.get(
-    "/feed/mentionable", response={200: MentionableListOut, **ERRORS}, auth=AUTH_REQUIRED
+    "/feed/mentionable", response={200: FeedMentionableListOut, **ERRORS}, auth=AUTH_REQUIRED
 )
 def mentionable(
     request: HttpRequest, q: str = "", space: str | None = None, network: str | None = None

@@ -18,64 +18,66 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 _BODY_CAP = 100_000
 
 
-class BodyIn(Schema):
+class FeedBodyIn(Schema):
     body: StrictStr = Field(
         ..., max_length=_BODY_CAP, description="Markdown: posts 1-10,000, comments 1-5,000 chars"
     )
 
 
-class HideIn(Schema):
+class FeedHideIn(Schema):
     reason: StrictStr = Field(..., max_length=5000, description="1 to 500 characters")
 
 
-class ReportIn(Schema):
+class FeedReportIn(Schema):
     reason: StrictStr = Field(
         ..., max_length=32, description="spam, harassment, hate, privacy, off_topic, other"
     )
     note: StrictStr = Field("", max_length=10_000, description="up to 1,000 characters")
 
 
-class PersonOut(Schema):
+class FeedPersonOut(Schema):
     id: int
     name: str
 
 
-class ScopeOut(Schema):
+class FeedScopeOut(Schema):
     kind: str = Field(..., description="space or network")
     slug: str
     name: str
 
 
-class ReactionOut(Schema):
-    emoji: str = Field(..., description="key: thumbs_up, heart, party, idea, raised_hands, handshake")
+class FeedReactionOut(Schema):
+    emoji: str = Field(
+        ..., description="key: thumbs_up, heart, party, idea, raised_hands, handshake"
+    )
     char: str
     count: int
     mine: bool
 
 
-class CommentOut(Schema):
+class FeedCommentOut(Schema):
     id: int
     post: int
-    author: PersonOut
+    author: FeedPersonOut
     body: str
     html: str = Field(..., description="sanitised HTML of the Markdown body")
     created_at: dt.datetime
     edited_at: dt.datetime | None
     hidden: bool
     hidden_reason: str
-    reactions: list[ReactionOut]
+    reactions: list[FeedReactionOut]
     my_reactions: list[str]
 
 
-class CommentListOut(Schema):
-    items: list[CommentOut]
+class FeedCommentListOut(Schema):
+    items: list[FeedCommentOut]
     next: str | None = Field(None, description="cursor of the next page")
 
 
-class PostOut(Schema):
+class FeedPostOut(Schema):
     id: int
-    scope: ScopeOut
-    author: PersonOut
+    scope: FeedScopeOut
+    author: FeedPersonOut
     body: str
     html: str = Field(..., description="sanitised HTML of the Markdown body")
     created_at: dt.datetime
@@ -84,27 +86,29 @@ class PostOut(Schema):
     hidden: bool
     hidden_reason: str
     comment_count: int
-    reactions: list[ReactionOut]
+    reactions: list[FeedReactionOut]
     my_reactions: list[str]
     is_mine: bool
     can_moderate: bool
     url: str
 
 
-class FeedOut(Schema):
-    scope: ScopeOut
+class FeedPageOut(Schema):
+    scope: FeedScopeOut
     can_post: bool
     can_moderate: bool
-    items: list[PostOut] = Field(..., description="pinned posts first (first page), then newest")
+    items: list[FeedPostOut] = Field(
+        ..., description="pinned posts first (first page), then newest"
+    )
     next: str | None = Field(None, description="cursor of the next page")
 
 
-class ReactionsOut(Schema):
-    reactions: list[ReactionOut]
+class FeedReactionsOut(Schema):
+    reactions: list[FeedReactionOut]
     my_reactions: list[str]
 
 
-class ReportOut(Schema):
+class FeedReportOut(Schema):
     id: int
     on: str = Field(..., description="post or comment")
     post: int
@@ -112,26 +116,26 @@ class ReportOut(Schema):
     reason: str
     note: str
     status: str
-    reporter: PersonOut
+    reporter: FeedPersonOut
     created_at: dt.datetime
     handled_at: dt.datetime | None
-    target_author: PersonOut
+    target_author: FeedPersonOut
     target_html: str
     target_hidden: bool
 
 
-class ReportListOut(Schema):
-    items: list[ReportOut]
+class FeedReportListOut(Schema):
+    items: list[FeedReportOut]
 
 
-class MentionableOut(Schema):
+class FeedMentionableOut(Schema):
     id: int
     name: str
     token: str = Field(..., description="what to write to mention them: @[Name](user:ID)")
 
 
-class MentionableListOut(Schema):
-    items: list[MentionableOut]
+class FeedMentionableListOut(Schema):
+    items: list[FeedMentionableOut]
 
 
 # --- Shaping -----------------------------------------------------------------------------------

@@ -72,6 +72,4 @@ def space_post(w: World, body: str = "Coffee machine is fixed! ☕", **kw: Any) 
 
 
 def network_post(w: World, body: str = "Who is going to the meetup?", **kw: Any) -> FeedPost:
-    return services.create_post(
-        author=kw.pop("author", w.author), network=w.network, body=body
-    )
+    return services.create_post(author=kw.pop("author", w.author), network=w.network, body=body)

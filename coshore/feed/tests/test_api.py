@@ -63,7 +63,7 @@ def test_post_list_read_edit_delete(w: World) -> None:
     assert data["scope"] == {"kind": "space", "slug": "la-ruche", "name": "La Ruche"}
     assert data["author"] == {"id": w.author.pk, "name": "Ana Lima"}
     assert data["body"] == body
-    assert data["html"].startswith("<p>Welcome <strong>everyone</strong>! <a class=\"mention\"")
+    assert data["html"].startswith('<p>Welcome <strong>everyone</strong>! <a class="mention"')
     assert (data["comment_count"], data["pinned"], data["hidden"], data["is_mine"]) == (
         0,
         False,
@@ -137,9 +137,9 @@ def test_comments_reactions_and_reports(w: World) -> None:
         "mine": True,
     }
     assert noe.delete(f"/api/v1/feed/posts/{post.pk}/reactions/heart").json()["my_reactions"] == []
-    assert _client(w.author).put(
-        f"/api/v1/feed/comments/{comment_id}/reactions/idea"
-    ).json()["my_reactions"] == ["idea"]
+    assert _client(w.author).put(f"/api/v1/feed/comments/{comment_id}/reactions/idea").json()[
+        "my_reactions"
+    ] == ["idea"]
 
     report = _send(
         _client(w.author),
@@ -163,9 +163,12 @@ def test_comments_reactions_and_reports(w: World) -> None:
         409,
         "feed.already_reported",
     )
-    assert _send(
-        noe, "patch", f"/api/v1/feed/comments/{comment_id}", {"body": "Edited"}
-    ).json()["body"] == "Edited"
+    assert (
+        _send(noe, "patch", f"/api/v1/feed/comments/{comment_id}", {"body": "Edited"}).json()[
+            "body"
+        ]
+        == "Edited"
+    )
     assert noe.delete(f"/api/v1/feed/comments/{comment_id}").status_code == 204
 
 
@@ -176,7 +179,9 @@ def test_moderation_endpoints(w: World) -> None:
     assert marc.post(f"/api/v1/feed/posts/{post.pk}/pin").json()["pinned"] is True
     assert marc.get(SPACE_POSTS).json()["can_moderate"] is True
     assert marc.delete(f"/api/v1/feed/posts/{post.pk}/pin").json()["pinned"] is False
-    _error(_client(w.neighbour).post(f"/api/v1/feed/posts/{post.pk}/pin"), 403, "feed.not_moderator")
+    _error(
+        _client(w.neighbour).post(f"/api/v1/feed/posts/{post.pk}/pin"), 403, "feed.not_moderator"
+    )
     hidden = _send(marc, "post", f"/api/v1/feed/posts/{post.pk}/hide", {"reason": "Spam"})
     assert (hidden.json()["hidden"], hidden.json()["hidden_reason"]) == (True, "Spam")
     _error(_client(w.neighbour).get(f"/api/v1/feed/posts/{post.pk}"), 404, "feed.post_not_found")
@@ -209,7 +214,11 @@ def test_mentionable_people_are_the_feeds_members_by_name(w: World) -> None:
     ana = _client(w.author)
     found = ana.get("/api/v1/feed/mentionable?space=la-ruche&q=no").json()["items"]
     assert found == [
-        {"id": w.neighbour.pk, "name": "Noé Martin", "token": f"@[Noé Martin](user:{w.neighbour.pk})"}
+        {
+            "id": w.neighbour.pk,
+            "name": "Noé Martin",
+            "token": f"@[Noé Martin](user:{w.neighbour.pk})",
+        }
     ]
     assert ana.get("/api/v1/feed/mentionable?space=la-ruche&q=ben").json()["items"] == []
     # Ben (Lyon) shows his profile to his space only: Ana finds him once he wrote in the feed.
@@ -275,10 +284,28 @@ def test_a_body_too_large_for_the_server_is_413(w: World, settings: Any) -> None
         ("get", SPACE_POSTS + "?limit=ten", None, 422, "validation_error"),
         ("post", "/api/v1/feed/posts/999999/comments", {"body": "hi"}, 404, "feed.post_not_found"),
         ("put", "/api/v1/feed/posts/{post}/reactions/smile", None, 422, "feed.invalid_reaction"),
-        ("put", "/api/v1/feed/comments/999999/reactions/heart", None, 404, "feed.comment_not_found"),
-        ("post", "/api/v1/feed/posts/{post}/reports", {"reason": "rude"}, 422, "feed.invalid_report"),
+        (
+            "put",
+            "/api/v1/feed/comments/999999/reactions/heart",
+            None,
+            404,
+            "feed.comment_not_found",
+        ),
+        (
+            "post",
+            "/api/v1/feed/posts/{post}/reports",
+            {"reason": "rude"},
+            422,
+            "feed.invalid_report",
+        ),
         ("post", "/api/v1/feed/posts/{post}/reports", {"reason": 1}, 422, "validation_error"),
-        ("post", "/api/v1/feed/posts/{post}/reports", {"reason": "spam", "note": "x" * 1001}, 422, "feed.invalid_report"),
+        (
+            "post",
+            "/api/v1/feed/posts/{post}/reports",
+            {"reason": "spam", "note": "x" * 1001},
+            422,
+            "feed.invalid_report",
+        ),
         ("post", "/api/v1/feed/posts/{post}/pin", None, 403, "feed.not_moderator"),
         ("post", "/api/v1/feed/posts/{post}/hide", {"reason": "x"}, 403, "feed.not_moderator"),
         ("post", "/api/v1/feed/reports/999999/resolve", None, 404, "feed.report_not_found"),

@@ -28,7 +28,9 @@ def test_the_demo_feed_is_consistent_and_idempotent() -> None:
     assert Comment.objects.count() == 1
     assert Reaction.objects.count() == 4
     assert Mention.objects.get().user.email == "bruno@coshore.demo"
-    assert Notification.objects.filter(topic="feed").count() == 2  # Bruno's mention, Alice's comment
+    assert (
+        Notification.objects.filter(topic="feed").count() == 2
+    )  # Bruno's mention, Alice's comment
     before = tuple(
         m.objects.count() for m in (FeedPost, Comment, Reaction, Mention, Notification, Activity)
     )

@@ -129,9 +129,7 @@ def test_markdown_basics_are_kept() -> None:
     assert "<code>code</code>" in html
     assert "<ul>\n<li>one</li>" in html
     assert "<blockquote>" in html
-    assert (
-        '<a href="https://example.org" rel="nofollow noopener noreferrer">site</a>' in html
-    )
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">site</a>' in html
     assert 'href="http://www.example.com"' in html
     assert 'href="mailto:mail@example.org"' in html
 
@@ -139,7 +137,9 @@ def test_markdown_basics_are_kept() -> None:
 def test_images_are_links_not_embedded() -> None:
     html = markup.render("![cat](https://img.example/cat.png)")
     assert "<img" not in html
-    assert '<a href="https://img.example/cat.png" rel="nofollow noopener noreferrer">cat</a>' in html
+    assert (
+        '<a href="https://img.example/cat.png" rel="nofollow noopener noreferrer">cat</a>' in html
+    )
 
 
 def test_raw_html_shows_as_text() -> None:

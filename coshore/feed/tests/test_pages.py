@@ -79,7 +79,9 @@ def test_reactions_toggle_through_htmx_and_plain_forms(w: World) -> None:
     assert plain.status_code == 302
     assert plain["Location"] == "/spaces/la-ruche/feed/"
     assert not Reaction.objects.exists()
-    evil = noe.post(f"/feed/posts/{post.pk}/react/", {"emoji": "party", "next": "https://evil.example/"})
+    evil = noe.post(
+        f"/feed/posts/{post.pk}/react/", {"emoji": "party", "next": "https://evil.example/"}
+    )
     assert evil["Location"] == f"/feed/posts/{post.pk}/"
     assert noe.post(f"/feed/posts/{post.pk}/react/", {"emoji": "bomb"}).status_code == 422
     assert Reaction.objects.count() == 1
@@ -119,7 +121,9 @@ def test_post_page_lists_every_comment_and_the_author_tools(w: World) -> None:
 def test_edit_and_delete_pages_are_the_authors(w: World) -> None:
     post = space_post(w)
     assert _client(w.neighbour).get(f"/feed/posts/{post.pk}/edit/").status_code == 403
-    assert _client(w.neighbour).post(f"/feed/posts/{post.pk}/edit/", {"body": "x"}).status_code == 403
+    assert (
+        _client(w.neighbour).post(f"/feed/posts/{post.pk}/edit/", {"body": "x"}).status_code == 403
+    )
     ana = _client(w.author)
     assert ana.get(f"/feed/posts/{post.pk}/edit/").status_code == 200
     assert ana.post(f"/feed/posts/{post.pk}/edit/", {"body": "New *text*"}).status_code == 302
@@ -162,7 +166,9 @@ def test_moderators_pin_and_hide_from_the_feed(w: World) -> None:
     marc = _client(w.manager)
     card = marc.post(f"/feed/posts/{post.pk}/pin/", **HTMX).content.decode()
     assert "📌 Pinned" in card
-    card = marc.post(f"/feed/posts/{post.pk}/hide/", {"reason": "Off topic"}, **HTMX).content.decode()
+    card = marc.post(
+        f"/feed/posts/{post.pk}/hide/", {"reason": "Off topic"}, **HTMX
+    ).content.decode()
     assert "Hidden by the moderators: Off topic" in card
     assert marc.post(f"/feed/posts/{post.pk}/hide/", {"reason": ""}).status_code == 422
     assert _client(w.neighbour).post(f"/feed/posts/{post.pk}/unhide/").status_code == 404
@@ -172,7 +178,9 @@ def test_moderators_pin_and_hide_from_the_feed(w: World) -> None:
 
 
 def test_preview_renders_sanitised_markdown(w: World) -> None:
-    response = _client(w.author).post("/feed/preview/", {"body": "**hi** <script>x</script>"}, **HTMX)
+    response = _client(w.author).post(
+        "/feed/preview/", {"body": "**hi** <script>x</script>"}, **HTMX
+    )
     html = response.content.decode()
     assert "<strong>hi</strong> &lt;script&gt;x&lt;/script&gt;" in html
 
@@ -191,7 +199,11 @@ def test_xss_payloads_are_inert_in_the_rendered_page(w: World) -> None:
     # The report queue shows the target's HTML too.
     services.report(user=w.neighbour, post=post, reason="spam")
     queue = _client(w.manager).get("/feed/reports/").content.decode()
-    quoted = re.findall(r'<blockquote class="feed-report-target feed-body prose">(.*?)</blockquote>', queue, flags=re.S)
+    quoted = re.findall(
+        r'<blockquote class="feed-report-target feed-body prose">(.*?)</blockquote>',
+        queue,
+        flags=re.S,
+    )
     assert len(quoted) == 1 and problems_in(quoted[0]) == []
 
 
@@ -202,13 +214,15 @@ def test_links_to_the_feeds(w: World) -> None:
     assert 'href="/spaces/la-ruche/feed/"' in index
     assert 'href="/networks/coshoring-alliance/feed/"' in index
     assert 'href="/spaces/la-ruche/feed/"' in ana.get("/spaces/la-ruche/").content.decode()
-    assert 'href="/networks/coshoring-alliance/feed/"' in ana.get(
-        "/networks/coshoring-alliance/"
-    ).content.decode()
+    assert (
+        'href="/networks/coshoring-alliance/feed/"'
+        in ana.get("/networks/coshoring-alliance/").content.decode()
+    )
     # Not for people who cannot read them.
-    assert "/spaces/la-ruche/feed/" not in _client(w.network_member).get(
-        "/spaces/la-ruche/"
-    ).content.decode()
+    assert (
+        "/spaces/la-ruche/feed/"
+        not in _client(w.network_member).get("/spaces/la-ruche/").content.decode()
+    )
     assert "/feed/" not in Client().get("/spaces/la-ruche/").content.decode().replace(
         "/feed/posts", ""
     )

@@ -38,8 +38,7 @@ def _counts() -> tuple[int, ...]:
 
 def _notes(user: Any) -> list[tuple[str, str, str]]:
     return [
-        (n.kind, n.title, n.url)
-        for n in Notification.objects.filter(recipient=user).order_by("id")
+        (n.kind, n.title, n.url) for n in Notification.objects.filter(recipient=user).order_by("id")
     ]
 
 
@@ -77,9 +76,7 @@ def test_a_network_feed_takes_posts_from_members_of_any_of_its_spaces(w: World) 
         ("staff", "network", NotMember),
     ],
 )
-def test_posting_needs_membership_of_the_scope(
-    w: World, who: str, scope: str, error: type
-) -> None:
+def test_posting_needs_membership_of_the_scope(w: World, who: str, scope: str, error: type) -> None:
     before = _counts()
     target = {"space": w.paris} if scope == "space" else {"network": w.network}
     with pytest.raises(error):
@@ -100,7 +97,9 @@ def test_bad_bodies_are_refused_and_nothing_is_written(w: World, body: Any) -> N
 
 
 def test_a_post_of_exactly_ten_thousand_characters_is_fine(w: World) -> None:
-    assert len(services.create_post(author=w.author, space=w.paris, body="x" * 10_000).body) == 10_000
+    assert (
+        len(services.create_post(author=w.author, space=w.paris, body="x" * 10_000).body) == 10_000
+    )
 
 
 def test_a_post_has_exactly_one_scope(w: World) -> None:
@@ -139,7 +138,10 @@ def test_mentioning_a_member_links_and_notifies_them_once(w: World) -> None:
         body=f"Thanks @[Noé](user:{w.neighbour.pk}) for the coffee!",
     )
     url = f"/accounts/people/{w.neighbour.pk}/"
-    assert f'<a class="mention" href="{url}" rel="nofollow noopener noreferrer">@Noé Martin</a>' in post.html
+    assert (
+        f'<a class="mention" href="{url}" rel="nofollow noopener noreferrer">@Noé Martin</a>'
+        in post.html
+    )
     assert list(Mention.objects.values_list("user_id", "post_id")) == [(w.neighbour.pk, post.pk)]
     assert _notes(w.neighbour) == [
         ("feed.mention", "Ana Lima mentioned you in a post in La Ruche", f"/feed/posts/{post.pk}/")
@@ -252,7 +254,9 @@ def test_reactions_toggle_and_count_once_per_person(w: World) -> None:
     assert services.react(user=w.neighbour, emoji="heart", post=post) is False
     assert services.react(user=w.manager, emoji="heart", post=post) is True
     assert services.toggle_reaction(user=w.neighbour, emoji="party", post=post) is True
-    counts = {r.emoji: (r.count, r.mine) for r in selectors.reaction_counts_of(w.neighbour, post=post)}
+    counts = {
+        r.emoji: (r.count, r.mine) for r in selectors.reaction_counts_of(w.neighbour, post=post)
+    }
     assert counts["heart"] == (2, True)
     assert counts["party"] == (1, True)
     assert counts["thumbs_up"] == (0, False)
