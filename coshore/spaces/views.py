@@ -159,6 +159,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     osm_url = ""
     if space.source == "osm" and space.source_ref and space.source_ref.startswith("osm:"):
         osm_url = "https://www.openstreetmap.org/" + space.source_ref.removeprefix("osm:")
+    standing = selectors.space_standing(request.user, space)
     context = {
         "space": space,
         "card_list": [space_card(space, now)],
@@ -169,10 +170,9 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "amenities": [AMENITIES.get(t.value, t.value) for t in tags if t.kind == TagKind.AMENITY],
         "specialties": [t.value for t in tags if t.kind == TagKind.SPECIALTY],
         "networks": list(space.networks.all()),
-        "can_manage": selectors.can_manage_space(request.user, space),
+        "can_manage": standing.manages,
         # The space's feed is read by its members and those who manage it.
-        "reads_feed": selectors.is_space_member(request.user, space)
-        or selectors.can_manage_space(request.user, space),
+        "reads_feed": standing.belongs or standing.manages,
         "osm_url": osm_url,
         "website_label": re.sub(r"^https?://(www\.)?", "", space.website).rstrip("/"),
     }
