@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "coshore.notifications",
     "coshore.events",
     "coshore.messaging",
+    "coshore.feed",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("coshore.notifications.urls")),
     path("", include("coshore.messaging.urls")),
     path("", include("coshore.events.urls_calendars")),
+    path("", include("coshore.feed.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -142,6 +142,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api, request, exc.status_code, {"code": code, "message": message, "detail": {}}
         )
 
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # django-ninja reads the body before the parser for every JSON payload.
+        return error_response(
+            api,
+            request,
+            413,
+            {
+                "code": "request.too_large",
+                "message": "The request body is too large.",
+                "detail": {},
+            },
+        )
+
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(

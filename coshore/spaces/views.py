@@ -159,6 +159,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     osm_url = ""
     if space.source == "osm" and space.source_ref and space.source_ref.startswith("osm:"):
         osm_url = "https://www.openstreetmap.org/" + space.source_ref.removeprefix("osm:")
+    standing = selectors.space_standing(request.user, space)
     context = {
         "space": space,
         "card_list": [space_card(space, now)],
@@ -169,7 +170,9 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "amenities": [AMENITIES.get(t.value, t.value) for t in tags if t.kind == TagKind.AMENITY],
         "specialties": [t.value for t in tags if t.kind == TagKind.SPECIALTY],
         "networks": list(space.networks.all()),
-        "can_manage": selectors.can_manage_space(request.user, space),
+        "can_manage": standing.manages,
+        # The space's feed is read by its members and those who manage it.
+        "reads_feed": standing.belongs or standing.manages,
         "osm_url": osm_url,
         "website_label": re.sub(r"^https?://(www\.)?", "", space.website).rstrip("/"),
     }
@@ -228,6 +231,12 @@ def _network_page(
         "network": network,
         "cards": [space_card(s, now) for s in spaces],
         "can_operate": can_operate,
+        # The network's feed is read by members of its spaces, its operators and staff.
+        "reads_feed": can_operate
+        or (
+            request.user.is_authenticated
+            and network.pk in set(selectors.network_ids_of_user(request.user))
+        ),
         "form": form or (NetworkSpaceForm() if can_operate else None),
         "cities": sorted({s.city for s in spaces if s.city}),
     }

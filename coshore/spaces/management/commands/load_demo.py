@@ -185,6 +185,10 @@ class Command(BaseCommand):
         from coshore.messaging.demo import load_messaging_demo
 
         load_messaging_demo(stdout=self.stdout)
+
+        from coshore.feed.demo import load_feed_demo
+
+        load_feed_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:

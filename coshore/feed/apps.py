@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FeedConfig(AppConfig):
+    name = "coshore.feed"
+    label = "feed"
