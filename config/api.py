@@ -9,6 +9,7 @@ from coshore.accounts.api import router as accounts_router
 from coshore.accounts.auth import AUTH_OPTIONAL
 from coshore.bookings.api import router as bookings_router
 from coshore.core.api import StrictJsonParser, install_error_handlers
+from coshore.events.api import router as events_router
 from coshore.memberships.api import router as memberships_router
 from coshore.notifications.api import router as notifications_router
 from coshore.passes.api import router as passes_router
@@ -52,4 +53,5 @@ api.add_router("", passes_router)
 api.add_router("", projects_router)
 api.add_router("", reputation_router)
 api.add_router("", wall_router)
+api.add_router("", events_router)
 api.add_router("", notifications_router)

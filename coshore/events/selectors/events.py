@@ -218,8 +218,13 @@ def find_occurrence(
     if row is not None:
         if row.cancelled and not include_cancelled:
             return None
-        return Instance(rid, row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC),
-                        event.all_day, _override(row))  # fmt: skip
+        return Instance(
+            rid,
+            row.starts_at.astimezone(UTC),
+            row.ends_at.astimezone(UTC),
+            event.all_day,
+            _override(row),
+        )
     return found[0]
 
 

@@ -19,7 +19,6 @@ from coshore.events.models import (
     EventStatus,
     Occurrence,
     Registration,
-    RegistrationStatus,
     RoomHold,
 )
 from coshore.events.selectors import find_occurrence, get_occurrence_for_user
