@@ -31,6 +31,10 @@ BENCHMARKS: dict[str, list[str]] = {
     # PostgreSQL only (COPY of a million rows, then the real endpoint); about 15-20 minutes on
     # 2 cores, most of it the index build. Without a server it says so and passes.
     "matching_e2e": ["matching_e2e.py", "--n", "1000000"],
+    # PostgreSQL only: 200 concurrent registrations for a 50-seat event over HTTP, 5 rounds;
+    # about a minute. Without a server it says so and passes.
+    "events_registrations": ["events_registrations.py", "--clients", "200", "--capacity", "50",
+                             "--rounds", "5"],
 }  # fmt: skip
 # Benchmarks that need longer than PER_BENCHMARK_TIMEOUT_S.
 TIMEOUTS_S = {"matching_e2e": 2400}

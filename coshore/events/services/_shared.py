@@ -185,7 +185,12 @@ def lock_event(event: Event) -> Event:
     capacity changes of one event take turns, so seat counts and waitlist order are exact.
     (SQLite's IMMEDIATE transactions already hold the database's write lock.)"""
     assert transaction.get_connection().in_atomic_block
-    return Event.objects.select_for_update().get(pk=event.pk)
+    current = Event.objects.select_for_update().get(pk=event.pk)
+    # The hosts never change; keep the ones the caller loaded (no query for activities).
+    for name in ("space", "network"):
+        if name in event._state.fields_cache:
+            current._state.fields_cache[name] = event._state.fields_cache[name]
+    return current
 
 
 def event_url(event: Event, recurrence_id: datetime | None = None) -> str:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from coshore.activity.services import record_activity
@@ -91,14 +92,17 @@ def register(*, user: Any, event: Event, recurrence_id: datetime) -> Registratio
             )
         if instance.end <= timezone.now():
             raise RegistrationClosed("This event is over.", detail={"reason": "past"})
-        seats = Registration.objects.filter(event=current, recurrence_id=rid)
-        if seats.filter(user_id=person.pk, status__in=ACTIVE).exists():
+        # One read for both questions: am I in already, and how many seats are taken.
+        seen = Registration.objects.filter(event=current, recurrence_id=rid).aggregate(
+            mine=Count("id", filter=Q(user_id=person.pk, status__in=ACTIVE)),
+            taken=Count("id", filter=Q(status=RegistrationStatus.REGISTERED)),
+        )
+        if seen["mine"]:
             raise AlreadyRegistered(
                 "You are already registered (or on the waitlist).",
                 detail={"occurrence": occurrence_key(current, rid)},
             )
-        taken = seats.filter(status=RegistrationStatus.REGISTERED).count()
-        full = current.capacity is not None and taken >= current.capacity
+        full = current.capacity is not None and seen["taken"] >= current.capacity
         reg = Registration.objects.create(
             event=current,
             recurrence_id=rid,
@@ -106,7 +110,7 @@ def register(*, user: Any, event: Event, recurrence_id: datetime) -> Registratio
             status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED,
             token=secrets.token_hex(16),
         )
-        _record(person, "event.waitlisted" if full else "event.registered", current, reg)
+        _record(person, "event.waitlisted" if full else "event.registered", event, reg)
     return reg
 
 
