@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("coshore.projects.urls")),
     path("", include("coshore.reputation.urls")),
     path("", include("coshore.wall.urls")),
+    path("", include("coshore.events.urls")),
     path("", include("coshore.notifications.urls")),
     path("", include("coshore.spaces.urls")),
 ]
