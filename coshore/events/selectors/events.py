@@ -3,6 +3,7 @@
 Hosts of an event: its owning space and its co-hosting spaces, or its owning network (then the
 network's spaces host it). `public`: everyone. `network`: members and managers of any space of
 a network a host belongs to (or of the owning network), and those networks' operators.
+`network` includes the hosting spaces' own members (a space may belong to no network).
 `space`: members and managers of the hosting spaces, the operators of their networks (for a
 network's event, the network's members). Only published and cancelled events are listed to
 the audience; a proposed or declined event is seen by whoever proposed it and by the hosts'
@@ -104,7 +105,8 @@ def _audience(user: Any) -> Q | None:
     )
     audience = (
         Q(visibility=EventVisibility.PUBLIC)
-        | (Q(visibility=EventVisibility.NETWORK) & in_my_networks)
+        # A network event is for the hosting spaces' own people too (a space in no network).
+        | (Q(visibility=EventVisibility.NETWORK) & (in_my_networks | space_audience))
         | (Q(visibility=EventVisibility.SPACE) & space_audience)
         | Q(space__isnull=True, network_id__in=operated)
     )

@@ -38,10 +38,18 @@ def occurrence(request: HttpRequest, occurrence_id: str) -> selectors.Occurrence
 
 
 def when(event: Event, instance: Any) -> dict[str, Any]:
-    """Local start and end of an occurrence, for templates."""
+    """Local start and end of an occurrence, for templates: naive wall-clock times in the
+    event's zone (Django's date filter would move aware ones to the site's zone), and the
+    aware start as ISO 8601 for `<time datetime>`."""
     zone = ZoneInfo(event.timezone)
     start = instance.start.astimezone(zone)
     end = instance.end.astimezone(zone)
     if event.all_day:
         end = end - timedelta(days=1)
-    return {"start": start, "end": end, "same_day": start.date() == end.date(), "zone": zone}
+    return {
+        "start": start.replace(tzinfo=None),
+        "end": end.replace(tzinfo=None),
+        "iso": start.isoformat(),
+        "same_day": start.date() == end.date(),
+        "zone": zone,
+    }

@@ -125,8 +125,8 @@ def event_detail(request: HttpRequest, occurrence_id: str) -> HttpResponse:
         "occurrence_form": OccurrenceForm(
             initial={
                 "title": getattr(row, "title", ""),
-                "starts_at": when(event, instance)["start"].replace(tzinfo=None),
-                "ends_at": when(event, instance)["end"].replace(tzinfo=None),
+                "starts_at": when(event, instance)["start"],
+                "ends_at": when(event, instance)["end"],
                 "location": getattr(row, "location", ""),
             }
         )
