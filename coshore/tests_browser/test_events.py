@@ -78,7 +78,7 @@ def test_create_with_a_room_fill_it_cancel_and_promote(
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flash-success")).to_have_text("Event published.")
     expect(page.get_by_role("heading", name="Open data for museums")).to_be_visible()
-    expect(page.locator(".event-when time")).to_contain_text("19:00 – 21:00")
+    expect(page.locator(".event-when time")).to_contain_text("19:00 \u2013 21:00")
     event = Event.objects.get()
     hold = RoomHold.objects.get(event=event)
     assert hold.booking.resource == room and hold.booking.status == "confirmed"
