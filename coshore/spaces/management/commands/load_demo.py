@@ -182,6 +182,9 @@ class Command(BaseCommand):
         from coshore.wall.demo import load_wall_demo
 
         load_wall_demo(stdout=self.stdout)
+        from coshore.events.demo import load_events_demo
+
+        load_events_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
