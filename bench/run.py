@@ -33,6 +33,10 @@ BENCHMARKS: dict[str, list[str]] = {
     "matching_e2e": ["matching_e2e.py", "--n", "1000000"],
     # SQLite by default (about a minute and a half on 2 cores): a network feed of 10,000 events.
     "ical_export": ["ical_export.py", "--events", "10000", "--runs", "5"],
+    # PostgreSQL only: 200 concurrent registrations for a 50-seat event over HTTP, 5 rounds;
+    # about a minute. Without a server it says so and passes.
+    "events_registrations": ["events_registrations.py", "--clients", "200", "--capacity", "50",
+                             "--rounds", "5"],
 }  # fmt: skip
 # Benchmarks that need longer than PER_BENCHMARK_TIMEOUT_S.
 TIMEOUTS_S = {"matching_e2e": 2400}

@@ -10,6 +10,7 @@ from coshore.accounts.auth import AUTH_OPTIONAL
 from coshore.bookings.api import router as bookings_router
 from coshore.core.api import StrictJsonParser, install_error_handlers
 from coshore.feed.api import router as feed_router
+from coshore.events.api import router as events_router
 from coshore.memberships.api import router as memberships_router
 from coshore.messaging.api import router as messaging_router
 from coshore.notifications.api import router as notifications_router
@@ -54,6 +55,7 @@ api.add_router("", passes_router)
 api.add_router("", projects_router)
 api.add_router("", reputation_router)
 api.add_router("", wall_router)
+api.add_router("", events_router)
 api.add_router("", notifications_router)
 api.add_router("", messaging_router)
 api.add_router("", feed_router)

@@ -24,9 +24,11 @@ urlpatterns = [
     path("", include("coshore.projects.urls")),
     path("", include("coshore.reputation.urls")),
     path("", include("coshore.wall.urls")),
+    # Calendars first: their fixed paths (events/mine/, events/city/...) before events/<id>/.
+    path("", include("coshore.events.urls_calendars")),
+    path("", include("coshore.events.urls")),
     path("", include("coshore.notifications.urls")),
     path("", include("coshore.messaging.urls")),
-    path("", include("coshore.events.urls_calendars")),
     path("", include("coshore.feed.urls")),
     path("", include("coshore.spaces.urls")),
 ]

@@ -47,3 +47,35 @@ class InvalidCalendar(Invalid):
 
 class CalendarTooLarge(Invalid):
     code = "calendar.too_large"
+
+
+class NotProposed(Conflict):
+    """Only a proposed event is approved or declined."""
+
+    code = "event.not_proposed"
+
+
+class EventClosed(Conflict):
+    """A cancelled or declined event (or occurrence) takes no more changes."""
+
+    code = "event.closed"
+
+
+class ScheduleLocked(Conflict):
+    """A series with registrations or edited occurrences keeps its rule: edit occurrences."""
+
+    code = "event.schedule_locked"
+
+
+class OccurrenceRequired(Invalid):
+    """A series is registered for (and edited) one occurrence at a time."""
+
+    code = "event.occurrence_required"
+
+
+class NotRegistered(NotFound):
+    code = "registration.not_found"
+
+
+class AlreadyCheckedIn(Conflict):
+    code = "registration.already_checked_in"

@@ -8,4 +8,5 @@ from .booking import *  # noqa: F403
 from .checkins import *  # noqa: F403
 from .desks import *  # noqa: F403
 from .feeds import *  # noqa: F403
+from .holds import *  # noqa: F403
 from .resources import *  # noqa: F403

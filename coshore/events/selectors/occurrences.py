@@ -47,7 +47,6 @@ __all__ = [
     "list_feed_events",
     "list_occurrences",
     "occurrence_id",
-    "parse_occurrence_id",
     "series_of",
 ]
 

@@ -1,4 +1,5 @@
-"""Fixtures of the events tests: spaces in real cities, a manager, the real calendar."""
+"""Fixtures of the events tests: the world of `factories.world`, and spaces in real cities
+with a manager for the calendar tests (the real machBar calendar)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from coshore.events.tests.factories import World, world
 from coshore.spaces.models import SpaceRole, SpaceRoleKind
 from coshore.spaces.tests.factories import NetworkFactory, SpaceFactory
 
@@ -33,3 +35,8 @@ def network(machbar: Any) -> Any:
     net = NetworkFactory(name="Brandenburg Makers", slug="bb-makers")
     NetworkSpace.objects.create(network=net, space=machbar)
     return net
+
+
+@pytest.fixture
+def w(make_user: Any) -> World:
+    return world(make_user)

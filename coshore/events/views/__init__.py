@@ -1,1 +1,4 @@
-"""Pages of the events app, one module per topic (calendars: calendar pages, feeds, import)."""
+"""Pages of events (thin: parse, call the services, render): one module per topic."""
+
+from .door import *  # noqa: F403
+from .pages import *  # noqa: F403

@@ -189,6 +189,10 @@ class Command(BaseCommand):
         from coshore.feed.demo import load_feed_demo
 
         load_feed_demo(stdout=self.stdout)
+
+        from coshore.events.demo import load_events_demo
+
+        load_events_demo(stdout=self.stdout)
         self._print_logins()
 
     def _import_skills(self) -> None:
