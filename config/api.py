@@ -9,8 +9,8 @@ from coshore.accounts.api import router as accounts_router
 from coshore.accounts.auth import AUTH_OPTIONAL
 from coshore.bookings.api import router as bookings_router
 from coshore.core.api import StrictJsonParser, install_error_handlers
-from coshore.feed.api import router as feed_router
 from coshore.events.api import router as events_router
+from coshore.feed.api import router as feed_router
 from coshore.memberships.api import router as memberships_router
 from coshore.messaging.api import router as messaging_router
 from coshore.notifications.api import router as notifications_router
