@@ -47,3 +47,9 @@ class InvalidCalendar(Invalid):
 
 class CalendarTooLarge(Invalid):
     code = "calendar.too_large"
+
+
+class ImportInProgress(Conflict):
+    """Another import (or change) of the same events committed first: try again."""
+
+    code = "calendar.import_in_progress"
