@@ -6,9 +6,13 @@
    across them (a fifth of them weekly series: with COUNT, UNTIL or no end, some with
    exclusions and moved occurrences), within the feed's window (a year back, a year ahead).
 2. Times `GET /networks/<slug>/events.ics` end to end through Django's test client (the
-   gate, the query, the overrides, the VTIMEZONEs, serialisation): median of `--runs` after
-   one warm-up. Baseline in the same run: the same events (and overrides) serialised as JSON
-   with `json.dumps` after the same query; the ratio says what RFC 5545 costs over that.
+   gate, the query, the overrides, the VTIMEZONEs, serialisation; the streamed body read
+   whole): median of `--runs` after one warm-up. Baseline in the same run: the same rows
+   (`selectors.feeds.feed_rows`: the same three queries) serialised as JSON with
+   `json.dumps`; the ratio says what RFC 5545 costs over that. Also timed: the JSON of
+   whole `Event` objects (`list_feed_events`, the query the feed ran before it was
+   streamed), and the peak Python memory (tracemalloc) of one feed request read chunk by
+   chunk.
 3. Validates the output: parsed back with `icalendar` (VEVENT count = events + overrides,
    one VTIMEZONE per zone), and expanded with `recurring_ical_events` over four weeks:
    the (UID, start) set equals what the product lists (`list_occurrences`) for each week.
@@ -42,6 +46,11 @@ from benchlib import (  # noqa: E402
 )
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/coshore_cal_bench"
+# The feed before it was written by hand (commit 2739545), this command, same session.
+BEFORE = {
+    "sqlite": "4,695 ms vs 1,015 ms for its JSON (4.6x), load average 1.67 4.92 6.82",
+    "postgres": "4,600 ms vs 1,219 ms (3.8x), load average 1.60 4.39 6.54",
+}
 CITIES = [
     ("Berlin", "DE", "Europe/Berlin", 52.52, 13.40),
     ("Potsdam", "DE", "Europe/Berlin", 52.39, 13.06),
@@ -150,12 +159,15 @@ def timed(fn: Any, runs: int) -> tuple[float, Any]:
 
 
 def measure(data: dict[str, Any], runs: int) -> dict[str, Any]:
+    import tracemalloc
+
     import icalendar
     import recurring_ical_events
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
     from django.utils import timezone
 
+    from coshore.events.selectors.feeds import feed_rows
     from coshore.events.selectors.occurrences import list_feed_events, list_occurrences
 
     network = data["network"]
@@ -165,9 +177,27 @@ def measure(data: dict[str, Any], runs: int) -> dict[str, Any]:
     def ics() -> bytes:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
+        if response.streaming:
+            return b"".join(response.streaming_content)
         return response.content
 
     def as_json() -> str:
+        rows = feed_rows(viewer=AnonymousUser(), now=timezone.now(), network=network)
+        return json.dumps(
+            [
+                {"uid": e.uid, "title": e.title, "description": e.description,
+                 "location": e.location, "kind": e.kind, "timezone": e.timezone,
+                 "starts_at": e.starts_at.isoformat(), "ends_at": e.ends_at.isoformat(),
+                 "rrule": e.rrule, "exdates": e.exdates, "status": e.status,
+                 "overrides": [{"recurrence_id": o.recurrence_id.isoformat(),
+                                "starts_at": o.starts_at.isoformat(),
+                                "ends_at": o.ends_at.isoformat()}
+                               for o in rows.overrides.get(e.pk, ())]}
+                for e in rows.events
+            ]
+        )  # fmt: skip
+
+    def objects_as_json() -> str:
         events = list_feed_events(viewer=AnonymousUser(), now=timezone.now(), network=network)
         return json.dumps(
             [
@@ -184,6 +214,17 @@ def measure(data: dict[str, Any], runs: int) -> dict[str, Any]:
 
     ics_ms, body = timed(ics, runs)
     json_ms, text = timed(as_json, runs)
+    objects_ms, _ = timed(objects_as_json, runs)
+
+    def drain() -> int:  # read the stream as a client would, chunk by chunk, keeping none
+        response = client.get(url)
+        chunks = response.streaming_content if response.streaming else [response.content]
+        return sum(len(chunk) for chunk in chunks)
+
+    tracemalloc.start()
+    drain()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     t0 = time.perf_counter()
     cal = icalendar.Calendar.from_ical(body)
     parse_s = time.perf_counter() - t0
@@ -193,6 +234,7 @@ def measure(data: dict[str, Any], runs: int) -> dict[str, Any]:
         "vevents": len(vevents) == data["events"] + data["overrides"],
         "vtimezones": len(zones) == data["zones"],
         "crlf": b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b""),
+        "lines_75": all(len(line) <= 75 for line in body.split(b"\r\n")),
     }
     weeks = []
     start = data["now"] - timedelta(days=data["now"].weekday())
@@ -211,6 +253,8 @@ def measure(data: dict[str, Any], runs: int) -> dict[str, Any]:
     return {
         "ics_ms": ics_ms,
         "json_ms": json_ms,
+        "objects_ms": objects_ms,
+        "peak_mb": peak / 1e6,
         "ics_bytes": len(body),
         "json_bytes": len(text),
         "parse_s": parse_s,
@@ -254,14 +298,23 @@ def main() -> int:
     intro = """`bench/ical_export.py`: a network's calendar feed (`GET /networks/<slug>/events.ics`)
 with 10,000 public events in 20 spaces of 10 cities (8 zones), a fifth of them weekly series
 (COUNT, UNTIL or no end; some with an EXDATE, some with a moved occurrence), end to end through
-Django's test client; baseline in the same run: the same query serialised as JSON with
-`json.dumps`. The output is parsed back with `icalendar` and expanded with
-`recurring_ical_events` over four weeks, each compared with what the product lists.
-Absolute times swing with the machine's load (compare the ratio, taken in the same run); a
-profile shows `icalendar` building and encoding properties (`Component.add`, `to_ical`) as
-about 80 % of the feed's time, the query and the gate most of the rest. Caching each event's
-VEVENT text by `updated_at`, or writing the lines ourselves, is the next step if feeds of this
-size become common."""
+Django's test client (the streamed body read whole); baseline in the same run: the same rows
+(`selectors.feeds.feed_rows`, the same three queries) serialised as JSON with `json.dumps`.
+The output is parsed back with `icalendar` and expanded with `recurring_ical_events` over four
+weeks, each compared with what the product lists. Absolute times swing with the machine's
+load (2 shared cores: compare the ratio, taken in the same run).
+
+The feed writes its VEVENT lines by hand (`ical/lines.py`, `ical/export.py`; only the few
+VTIMEZONEs are still built with `icalendar`), reads three queries whatever its size (zones by
+aggregate, all overrides, the events' columns through `iterator()`) and streams the response.
+Before (the `icalendar`-built writer over whole `Event` objects, commit 2739545), measured in
+the same session with the same command: SQLite {before_sqlite}; PostgreSQL {before_pg}
+(ratios there are to that version's baseline, JSON of whole `Event` objects; the figures below
+also time that JSON as "for reference")."""
+    intro = intro.format(
+        before_sqlite=BEFORE["sqlite"],
+        before_pg=BEFORE["postgres"],
+    )
     weeks = ", ".join(f"{n} ({'equal' if same else 'DIFFERENT'})" for n, same in d["weeks"])
     body = f"""Command: `.venv/bin/python bench/ical_export.py --events {args.events} --spaces {args.spaces} --runs {args.runs} --db {"postgres" if use_pg else "sqlite"}`
 
@@ -272,10 +325,13 @@ Data: {data["events"]:,} events ({data["series"]:,} series, {data["overrides"]:,
 | | median | size |
 |---|---:|---:|
 | `.ics` feed, end to end | {d["ics_ms"]:.0f} ms | {d["ics_bytes"] / 1e6:.1f} MB |
-| baseline: same query as JSON (`json.dumps`) | {d["json_ms"]:.0f} ms | {d["json_bytes"] / 1e6:.1f} MB |
+| baseline: the same rows as JSON (`json.dumps`) | {d["json_ms"]:.0f} ms | {d["json_bytes"] / 1e6:.1f} MB |
 | ratio | {d["ics_ms"] / d["json_ms"]:.1f}x | |
+| for reference: whole `Event` objects as JSON (`list_feed_events`) | {d["objects_ms"]:.0f} ms | |
 
-Validity: {"all checks passed" if ok else "FAILED"}: VEVENTs = events + overrides: {d["checks"]["vevents"]}; one VTIMEZONE per zone: {d["checks"]["vtimezones"]}; CRLF only: {d["checks"]["crlf"]}; `icalendar` parsed it back in {d["parse_s"]:.1f} s. Occurrences per week from `recurring_ical_events` vs `list_occurrences`: {weeks}.
+Peak Python memory (tracemalloc) of one feed request, read chunk by chunk: {d["peak_mb"]:.1f} MB.
+
+Validity: {"all checks passed" if ok else "FAILED"}: VEVENTs = events + overrides: {d["checks"]["vevents"]}; one VTIMEZONE per zone: {d["checks"]["vtimezones"]}; CRLF only: {d["checks"]["crlf"]}; every line ≤ 75 octets: {d["checks"]["lines_75"]}; `icalendar` parsed it back in {d["parse_s"]:.1f} s. Occurrences per week from `recurring_ical_events` vs `list_occurrences`: {weeks}.
 """
     write_results("Calendars", intro, db_name, body)
     print(body)

@@ -79,3 +79,9 @@ class NotRegistered(NotFound):
 
 class AlreadyCheckedIn(Conflict):
     code = "registration.already_checked_in"
+
+
+class ImportInProgress(Conflict):
+    """Another import (or change) of the same events committed first: try again."""
+
+    code = "calendar.import_in_progress"

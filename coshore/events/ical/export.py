@@ -1,187 +1,298 @@
-"""RFC 5545 calendars of events, built with `icalendar` (no database queries here: callers
-pass events with their overrides prefetched).
+"""RFC 5545 calendars of events, written line by line (`lines`): no database queries here,
+callers pass the events' rows and their overrides.
 
-A series is one VEVENT with its RRULE and EXDATE, its times as local times of its zone
-(`DTSTART;TZID=Europe/Berlin:...`, so a weekly 19:00 stays at 19:00 in every client), each
-override a VEVENT of the same UID with RECURRENCE-ID; all-day events are dates
-(`VALUE=DATE`). One VTIMEZONE per zone used, generated from the zone's real transitions over
-the years the events cover (`coshore.bookings.ical.vtimezone`). The online link is never
-written (it is for registered people only). `icalendar` folds lines at 75 octets and ends
-them with CRLF.
+A series is one VEVENT with its RRULE (as stored) and EXDATE, its times as local times of its
+zone (`DTSTART;TZID=Europe/Berlin:...`, so a weekly 19:00 stays at 19:00 in every client),
+each override a VEVENT of the same UID with RECURRENCE-ID; all-day events are dates
+(`VALUE=DATE`); events in UTC are written in the `Z` form. One VTIMEZONE per zone used,
+generated from the zone's real transitions over the years the events cover
+(`coshore.bookings.ical.vtimezone`, the only part built with `icalendar`). The online link is
+never written (it is for registered people only).
+
+`stream_events` yields the calendar in chunks of octets (a feed of 10,000 events never sits
+in memory whole); an event whose zone has no VTIMEZONE (one saved between the zones' query
+and the events' query) is written in UTC rather than with a TZID no one describes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from coshore.bookings.ical import vtimezone
 
-from ..models import Event, EventStatus, Occurrence
+from ..models import EventKind, EventStatus
+from ..selectors.feeds import FUTURE_YEARS, UTC_NAMES, FeedEvent, FeedOverride
 from ..selectors.occurrences import OccurrenceView, exdates_of
+from . import lines
 
-__all__ = ["PRODID", "render_events", "render_occurrences"]
+__all__ = [
+    "PRODID",
+    "FeedEvent",
+    "FeedOverride",
+    "Spans",
+    "render_events",
+    "render_occurrences",
+    "stream_events",
+    "widen",
+]
 
 PRODID = "-//Coshore//Coshore events 1.0//EN"
 REFRESH = timedelta(hours=1)
-# Unbounded series: describe the zone this many years past today.
-_FUTURE_YEARS = 5
-_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT"}
+_KINDS = dict(EventKind.choices)
+_CHUNK = 200  # VEVENTs per chunk of the stream
 
-UrlOf = Callable[[Event], str]
-
-
-def _zone(event: Event) -> ZoneInfo:
-    return ZoneInfo(event.timezone or "UTC")
+# A zone's key -> (first year, last year) to describe in its VTIMEZONE.
+Spans = dict[str, tuple[int, int]]
 
 
-def _is_utc(zone: ZoneInfo) -> bool:
-    return zone.key in _UTC_NAMES
+class EventLike(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def rrule(self) -> str: ...
+    @property
+    def exdates(self) -> Any: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def last_ends_at(self) -> datetime | None: ...
 
 
-def _when(value: datetime, event: Event) -> datetime | date:
-    """A time as written: a date for all-day events, UTC for UTC events, else local."""
-    zone = _zone(event)
-    if event.all_day:
-        return value.astimezone(zone).date()
-    if _is_utc(zone):
-        return value.astimezone(UTC)
-    return value.astimezone(zone)
+UrlOf = Callable[[int], str]
 
 
-def _uid(event: Event, host: str) -> str:
-    return event.uid or f"coshore-event-{event.pk}@{host}"
+def _is_utc(key: str) -> bool:
+    return key in UTC_NAMES
 
 
-def _calendar(name: str) -> icalendar.Calendar:
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
-    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    return cal
-
-
-def _add_zones(
-    cal: icalendar.Calendar, spans: dict[str, tuple[int, int]], stamp: datetime, fallback: str
-) -> None:
-    if not spans and not _is_utc(ZoneInfo(fallback)):
-        spans[fallback] = (stamp.year - 1, stamp.year + 1)
-    for key in sorted(spans):
-        low, high = spans[key]
-        cal.add_component(vtimezone(ZoneInfo(key), date(low, 1, 1), date(high + 1, 1, 1)))
-
-
-def _widen(spans: dict[str, tuple[int, int]], event: Event, last: datetime | None) -> None:
-    zone = _zone(event)
-    if _is_utc(zone) or event.all_day:
+def widen(spans: Spans, event: EventLike, last: datetime | None, now: datetime) -> None:
+    """Add to `spans` the years `event` needs described (`last`: when it ends, None for an
+    unbounded series). UTC and all-day events need no VTIMEZONE."""
+    key = event.timezone or "UTC"
+    if _is_utc(key) or event.all_day:
         return
     low = event.starts_at.year - 1
-    high = last.year + 1 if last is not None else datetime.now(UTC).year + _FUTURE_YEARS
-    if zone.key in spans:
-        a, b = spans[zone.key]
+    high = last.year + 1 if last is not None else now.year + FUTURE_YEARS
+    if key in spans:
+        a, b = spans[key]
         low, high = min(a, low), max(b, high)
-    spans[zone.key] = (low, high)
+    spans[key] = (low, high)
 
 
-def _common(
-    vevent: icalendar.Event,
-    event: Event,
-    *,
-    stamp: datetime,
-    host: str,
-    url: str,
-    title: str,
-    description: str,
-    location: str,
-) -> None:
-    vevent.add("uid", _uid(event, host))
-    vevent.add("dtstamp", stamp)
-    vevent.add("summary", title)
-    if description:
-        vevent.add("description", description)
-    if location:
-        vevent.add("location", location)
-    if url:
-        vevent.add("url", url)
-    vevent.add("categories", [event.get_kind_display()])
-    vevent.add("sequence", event.sequence)
-    vevent.add("created", event.created_at.astimezone(UTC))
-    vevent.add("last-modified", event.updated_at.astimezone(UTC))
+class _Writer:
+    """Formats the properties of one calendar (its stamp, host and described zones)."""
 
+    def __init__(self, *, stamp: datetime, host: str, url_of: UrlOf, described: set[str]):
+        self.stamp_line = "DTSTAMP:" + lines.utc(stamp)
+        self.host = host
+        self.url_of = url_of
+        self.described = described
+        self._zones: dict[str, ZoneInfo | None] = {}
 
-def _status(event: Event, cancelled: bool = False) -> str:
-    return "CANCELLED" if cancelled or event.status == EventStatus.CANCELLED else "CONFIRMED"
+    def zone(self, key: str) -> ZoneInfo | None:
+        """The zone times are written in; None for UTC (`Z` form)."""
+        try:
+            return self._zones[key]
+        except KeyError:
+            zone = None if _is_utc(key) or key not in self.described else ZoneInfo(key)
+            self._zones[key] = zone
+            return zone
 
+    def when(self, value: datetime, event: EventLike) -> str:
+        """A DATE or DATE-TIME with its parameters and colon: `;TZID=...:...`, `:...Z` or
+        `;VALUE=DATE:...`."""
+        key = event.timezone or "UTC"
+        if event.all_day:
+            return ";VALUE=DATE:" + lines.day(value.astimezone(ZoneInfo(key)).date())
+        zone = self.zone(key)
+        if zone is None:
+            return ":" + lines.utc(value)
+        return f";TZID={lines.param(key)}:" + lines.local(value.astimezone(zone))
 
-def _series(event: Event, *, stamp: datetime, host: str, url: str) -> list[icalendar.Event]:
-    vevent = icalendar.Event()
-    _common(
-        vevent,
-        event,
-        stamp=stamp,
-        host=host,
-        url=url,
-        title=event.title,
-        description=event.description,
-        location=event.location,
-    )
-    vevent.add("dtstart", _when(event.starts_at, event))
-    vevent.add("dtend", _when(event.ends_at, event))
-    vevent.add("status", _status(event))
-    vevent.add("transp", "TRANSPARENT" if event.all_day else "OPAQUE")
-    out = [vevent]
-    if not event.rrule:
+    def exdates(self, event: EventLike) -> list[str]:
+        instants, days = exdates_of(event.exdates)
+        out = []
+        if instants:
+            key = event.timezone or "UTC"
+            if event.all_day:
+                zone = ZoneInfo(key)
+                values = [lines.day(x.astimezone(zone).date()) for x in sorted(instants)]
+                out.append("EXDATE;VALUE=DATE:" + ",".join(values))
+            elif (local := self.zone(key)) is None:
+                out.append("EXDATE:" + ",".join(lines.utc(x) for x in sorted(instants)))
+            else:
+                values = [lines.local(x.astimezone(local)) for x in sorted(instants)]
+                out.append(f"EXDATE;TZID={lines.param(key)}:" + ",".join(values))
+        if days:
+            out.append("EXDATE;VALUE=DATE:" + ",".join(lines.day(d) for d in sorted(days)))
         return out
-    vevent.add("rrule", icalendar.vRecur.from_ical(event.rrule))
-    instants, days = exdates_of(event.exdates)
-    if instants:
-        vevent.add("exdate", [_when(x, event) for x in sorted(instants)])
-    if days:
-        vevent.add("exdate", sorted(days))
-    overrides: Iterable[Occurrence] = event.overrides.all()
-    for o in overrides:
-        part = icalendar.Event()
-        _common(
-            part,
-            event,
-            stamp=stamp,
-            host=host,
-            url=url,
-            title=o.title or event.title,
-            description=o.description or event.description,
-            location=o.location or event.location,
-        )
-        part.add("recurrence-id", _when(o.recurrence_id, event))
-        part.add("dtstart", _when(o.starts_at, event))
-        part.add("dtend", _when(o.ends_at, event))
-        part.add("status", _status(event, o.cancelled))
-        out.append(part)
-    return out
+
+    def common(self, event: EventLike) -> list[str]:
+        """The properties every VEVENT of `event` shares (not its texts)."""
+        uid = event.uid or f"coshore-event-{event.pk}@{self.host}"
+        out = ["UID:" + lines.text(uid), self.stamp_line]
+        url = self.url_of(event.pk)
+        if url:
+            out.append("URL:" + lines.uri(url))
+        out.append("CATEGORIES:" + lines.text(_KINDS.get(event.kind, event.kind)))
+        out.append(f"SEQUENCE:{int(event.sequence)}")
+        out.append("CREATED:" + lines.utc(event.created_at))
+        out.append("LAST-MODIFIED:" + lines.utc(event.updated_at))
+        return out
+
+    @staticmethod
+    def texts(title: str, description: str, location: str) -> list[str]:
+        out = ["SUMMARY:" + lines.text(title)]
+        if description:
+            out.append("DESCRIPTION:" + lines.text(description))
+        if location:
+            out.append("LOCATION:" + lines.text(location))
+        return out
+
+    def series(self, event: EventLike, overrides: Sequence[FeedOverride]) -> Iterator[str]:
+        """The VEVENT of `event` (with RRULE and EXDATE for a series), then its overrides'."""
+        common = self.common(event)
+        cancelled = event.status == EventStatus.CANCELLED
+        yield "BEGIN:VEVENT"
+        yield from common
+        yield from self.texts(event.title, event.description, event.location)
+        yield "DTSTART" + self.when(event.starts_at, event)
+        yield "DTEND" + self.when(event.ends_at, event)
+        yield "STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED"
+        yield "TRANSP:TRANSPARENT" if event.all_day else "TRANSP:OPAQUE"
+        if event.rrule:
+            yield "RRULE:" + _rrule(event.rrule)
+            yield from self.exdates(event)
+        yield "END:VEVENT"
+        if not event.rrule:
+            return
+        for o in overrides:
+            yield "BEGIN:VEVENT"
+            yield from common
+            yield from self.texts(
+                o.title or event.title,
+                o.description or event.description,
+                o.location or event.location,
+            )
+            yield "RECURRENCE-ID" + self.when(o.recurrence_id, event)
+            yield "DTSTART" + self.when(o.starts_at, event)
+            yield "DTEND" + self.when(o.ends_at, event)
+            yield "STATUS:CANCELLED" if cancelled or o.cancelled else "STATUS:CONFIRMED"
+            yield "END:VEVENT"
+
+
+def _rrule(value: str) -> str:
+    """The stored RRULE as written (validated when stored); line breaks cannot pass."""
+    return lines.strip_controls(value).strip()
+
+
+def _head(name: str, spans: Spans, stamp: datetime, fallback: str) -> bytes:
+    out = [
+        "BEGIN:VCALENDAR",
+        "PRODID:" + lines.text(PRODID),
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "NAME:" + lines.text(name),
+        "X-WR-CALNAME:" + lines.text(name),
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+    ]
+    head = b"".join(lines.fold(line) for line in out)
+    if not spans and not _is_utc(fallback):
+        spans = {fallback: (stamp.year - 1, stamp.year + 1)}
+    zones = b"".join(
+        vtimezone(ZoneInfo(key), date(low, 1, 1), date(high + 1, 1, 1)).to_ical()
+        for key, (low, high) in sorted(spans.items())
+    )
+    return head + zones
+
+
+_TAIL = lines.fold("END:VCALENDAR")
+
+
+def stream_events(
+    *,
+    name: str,
+    events: Iterable[EventLike],
+    overrides: Mapping[int, Sequence[FeedOverride]],
+    spans: Spans,
+    stamp: datetime,
+    url_of: UrlOf,
+    host: str,
+    zone: str,
+) -> Iterator[bytes]:
+    """A VCALENDAR (METHOD:PUBLISH) of whole events, in chunks: series with their rules,
+    exclusions and `overrides` (by event id). `spans` says which zones to describe (see
+    `widen`); `zone` is the calendar's own (its VTIMEZONE is written even when empty)."""
+    stamp = stamp.astimezone(UTC)
+    yield _head(name, spans, stamp, zone)
+    writer = _Writer(stamp=stamp, host=host, url_of=url_of, described=set(spans))
+    fold = lines.fold
+    chunk: list[bytes] = []
+    for n, event in enumerate(events, 1):
+        chunk.extend(fold(line) for line in writer.series(event, overrides.get(event.pk, ())))
+        if n % _CHUNK == 0:
+            yield b"".join(chunk)
+            chunk = []
+    chunk.append(_TAIL)
+    yield b"".join(chunk)
 
 
 def render_events(
-    *, name: str, events: Sequence[Event], stamp: datetime, url_of: UrlOf, host: str, zone: str
+    *,
+    name: str,
+    events: Sequence[EventLike],
+    overrides: Mapping[int, Sequence[FeedOverride]],
+    stamp: datetime,
+    url_of: UrlOf,
+    host: str,
+    zone: str,
 ) -> bytes:
-    """A VCALENDAR (METHOD:PUBLISH) of whole events: series with their rules, exclusions and
-    overrides. `zone` is the calendar's own (its VTIMEZONE is written even when empty)."""
-    cal = _calendar(name)
-    stamp = stamp.astimezone(UTC)
-    spans: dict[str, tuple[int, int]] = {}
+    """`stream_events` of a list, whole (the zones' spans taken from the list)."""
+    spans: Spans = {}
+    now = datetime.now(UTC)
     for event in events:
-        _widen(spans, event, event.last_ends_at if event.rrule else event.ends_at)
-    _add_zones(cal, spans, stamp, zone)
-    for event in events:
-        for vevent in _series(event, stamp=stamp, host=host, url=url_of(event)):
-            cal.add_component(vevent)
-    return cal.to_ical()
+        widen(spans, event, event.last_ends_at if event.rrule else event.ends_at, now)
+    return b"".join(
+        stream_events(
+            name=name,
+            events=events,
+            overrides=overrides,
+            spans=spans,
+            stamp=stamp,
+            url_of=url_of,
+            host=host,
+            zone=zone,
+        )
+    )
 
 
 def render_occurrences(
@@ -195,29 +306,24 @@ def render_occurrences(
 ) -> bytes:
     """A VCALENDAR of single occurrences (a person's own calendar: only the occurrences they
     registered for). An occurrence of a series keeps the series' UID and its RECURRENCE-ID."""
-    cal = _calendar(name)
     stamp = stamp.astimezone(UTC)
-    spans: dict[str, tuple[int, int]] = {}
+    spans: Spans = {}
+    now = datetime.now(UTC)
     for occ in occurrences:
-        _widen(spans, occ.event, occ.ends_at)
-    _add_zones(cal, spans, stamp, zone)
+        widen(spans, occ.event, occ.ends_at, now)
+    writer = _Writer(stamp=stamp, host=host, url_of=url_of, described=set(spans))
+    out = [_head(name, spans, stamp, zone)]
     for occ in occurrences:
         event = occ.event
-        vevent = icalendar.Event()
-        _common(
-            vevent,
-            event,
-            stamp=stamp,
-            host=host,
-            url=url_of(event),
-            title=occ.title,
-            description=occ.description,
-            location=occ.location,
-        )
+        cancelled = event.status == EventStatus.CANCELLED
+        props = ["BEGIN:VEVENT", *writer.common(event)]
+        props += writer.texts(occ.title, occ.description, occ.location)
         if event.rrule:
-            vevent.add("recurrence-id", _when(occ.instance.recurrence_id, event))
-        vevent.add("dtstart", _when(occ.starts_at, event))
-        vevent.add("dtend", _when(occ.ends_at, event))
-        vevent.add("status", _status(event))
-        cal.add_component(vevent)
-    return cal.to_ical()
+            props.append("RECURRENCE-ID" + writer.when(occ.instance.recurrence_id, event))
+        props.append("DTSTART" + writer.when(occ.starts_at, event))
+        props.append("DTEND" + writer.when(occ.ends_at, event))
+        props.append("STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED")
+        props.append("END:VEVENT")
+        out.extend(lines.fold(line) for line in props)
+    out.append(_TAIL)
+    return b"".join(out)

@@ -5,6 +5,12 @@ Rules:
   as the system (no actor).
 - Everything happens in one transaction: a file that cannot be read, is too large, or has
   one bad event (an invalid RRULE, no DTSTART) changes nothing.
+- Imports into one space run one after the other: the transaction first locks the space's
+  row (`SELECT ... FOR NO KEY UPDATE` on PostgreSQL, which leaves inserts of rows referring
+  to the space free; SQLite's IMMEDIATE transactions serialise writers anyway), so two first
+  imports of the same calendar cannot both create its events: the second sees the first's.
+  A unique-key collision that still happens (an event made with the same UID by other means
+  at that moment) rolls everything back and is a 409 `calendar.import_in_progress`.
 - An event is known by its UID within the space: a re-import updates it, never duplicates
   it. An event whose stored SEQUENCE is higher than the file's (edited here since) is left
   alone and counted as unchanged; so is one whose values did not change.
@@ -21,14 +27,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coshore.activity.services import record_activity
 from coshore.spaces.models import Space
 from coshore.spaces.selectors import can_manage_space, space_zone
 
-from ..errors import CalendarTooLarge, InvalidCalendar, NotHost
+from ..errors import CalendarTooLarge, ImportInProgress, InvalidCalendar, NotHost
 from ..models import (
     Event,
     EventSource,
@@ -184,10 +190,30 @@ def import_calendar(
     parsed = _parse(data, space)
     now = now or timezone.now()
     label = (parsed.name or name or url or "Imported calendar")[:200]
+    try:
+        return _import(actor, space, parsed, label, url, visibility, now)
+    except IntegrityError as exc:
+        raise ImportInProgress(
+            "This calendar was changed by another import at the same moment; try again.",
+            detail={"space": space.slug},
+        ) from exc
+
+
+def _import(
+    actor: Any,
+    space: Space,
+    parsed: ParsedCalendar,
+    label: str,
+    url: str,
+    visibility: str,
+    now: datetime,
+) -> ImportResult:
     counts = dict.fromkeys(
         ("created", "updated", "unchanged", "removed", "cancelled", "skipped"), 0
     )
     with transaction.atomic():
+        # One import per space at a time (see the module's rules).
+        list(Space.objects.select_for_update(no_key=True).filter(pk=space.pk).values_list("pk"))
         calendar = _lock_calendar(space, label, url, actor)
         existing = {
             e.uid: e

@@ -44,6 +44,7 @@ __all__ = [
     "OccurrenceView",
     "candidate_events",
     "exdates_of",
+    "feed_queryset",
     "list_feed_events",
     "list_occurrences",
     "occurrence_id",
@@ -317,7 +318,7 @@ FEED_PAST = timedelta(days=400)
 MAX_FEED_EVENTS = 20_000
 
 
-def list_feed_events(
+def feed_queryset(
     *,
     viewer: Any,
     now: datetime,
@@ -325,10 +326,9 @@ def list_feed_events(
     network: Network | None = None,
     city: str | None = None,
     event: Event | None = None,
-) -> list[Event]:
-    """The whole events (series with their overrides) of a calendar feed that `viewer` may
-    see: not ended more than FEED_PAST ago, each once, at most MAX_FEED_EVENTS (the latest
-    starting are dropped first)."""
+) -> QuerySet[Event]:
+    """The events of a calendar feed that `viewer` may see, not ended more than FEED_PAST
+    ago, each once, in the feed's order (not yet cut at MAX_FEED_EVENTS)."""
     qs = visible_events(viewer).filter(status__in=LISTED)
     if event is not None:
         qs = qs.filter(pk=event.pk)
@@ -345,7 +345,22 @@ def list_feed_events(
         qs = qs.filter(_hosts_in(members) | Q(space__isnull=True, network=network))
     if city:
         qs = qs.filter(_hosts_in(Space.objects.filter(city__iexact=city.strip()).values("pk")))
-    qs = qs.order_by("starts_at", "id").prefetch_related(
-        Prefetch("overrides", queryset=Occurrence.objects.order_by("recurrence_id"))
-    )
+    return qs.order_by("starts_at", "id")
+
+
+def list_feed_events(
+    *,
+    viewer: Any,
+    now: datetime,
+    space: Space | None = None,
+    network: Network | None = None,
+    city: str | None = None,
+    event: Event | None = None,
+) -> list[Event]:
+    """The whole events (series with their overrides) of a calendar feed that `viewer` may
+    see: not ended more than FEED_PAST ago, each once, at most MAX_FEED_EVENTS (the latest
+    starting are dropped first)."""
+    qs = feed_queryset(
+        viewer=viewer, now=now, space=space, network=network, city=city, event=event
+    ).prefetch_related(Prefetch("overrides", queryset=Occurrence.objects.order_by("recurrence_id")))
     return list(qs[:MAX_FEED_EVENTS])

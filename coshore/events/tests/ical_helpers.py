@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -53,3 +54,10 @@ def berlin_weeks(first: date, last: date) -> list[tuple[datetime, datetime]]:
         )
         monday = nxt
     return out
+
+
+def body_of(response: Any) -> bytes:
+    """A response's body, whole (the calendars' feeds are streamed)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)

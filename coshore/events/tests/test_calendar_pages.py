@@ -28,7 +28,7 @@ from coshore.events.models import (
 from coshore.spaces.models import NetworkSpace
 from coshore.spaces.tests.factories import SpaceFactory
 
-from .ical_helpers import MACHBAR
+from .ical_helpers import MACHBAR, body_of
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +108,11 @@ def test_anonymous_calendars_and_feeds_show_public_events_only(
     day = (timezone.now() + timedelta(days=2)).date().isoformat()
     html = Client().get(f"/spaces/machbar/events/?view=week&date={day}").content.decode()
     assert "Open evening" in html and "Members&#x27; dinner" not in html
-    feed = icalendar.Calendar.from_ical(Client().get("/spaces/machbar/events.ics").content)
+    feed = icalendar.Calendar.from_ical(body_of(Client().get("/spaces/machbar/events.ics")))
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Open evening"]
     staff = Client()
     staff.force_login(make_user(staff=True))
-    body = staff.get("/spaces/machbar/events.ics").content
+    body = body_of(staff.get("/spaces/machbar/events.ics"))
     assert {str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")} == {
         "Open evening",
         "Members' dinner",
@@ -138,7 +138,7 @@ def test_the_space_feed_is_rfc_5545_and_expands_like_the_product(machbar: Any) -
            starts_at=datetime(2030, 5, 4, 22, tzinfo=UTC), ends_at=datetime(2030, 5, 5, 22, tzinfo=UTC))  # fmt: skip
     response = Client().get("/spaces/machbar/events.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    body = response.content
+    body = body_of(response)
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\n" in body
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     cal = icalendar.Calendar.from_ical(body)
@@ -178,7 +178,7 @@ def test_a_network_feed_lists_each_event_once_with_the_networks_own(
         ends_at=timezone.now() + timedelta(days=3, hours=1),
     )  # fmt: skip
     _event(SpaceFactory(slug="outside"), title="Outside")
-    body = Client().get(f"/networks/{network.slug}/events.ics").content
+    body = body_of(Client().get(f"/networks/{network.slug}/events.ics"))
     titles = sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT"))
     assert titles == ["Network day", "Other's", "Shared"]
     page = Client().get(f"/networks/{network.slug}/events/?view=list").content.decode()
