@@ -39,7 +39,9 @@ def test_post_with_a_mention_and_the_mentioned_member_sees_it(
 
     box = page.get_by_label("Share an update")
     box.fill("The 3D printer is back! Thanks ")
-    with page.expect_response(lambda r: "/api/v1/feed/mentionable" in r.url and r.status == 200):
+    with page.expect_response(
+        lambda r: "/api/v1/feed/mentionable" in r.url and r.status == 200, timeout=30_000
+    ):
         box.press_sequentially("@no")
     options = page.get_by_role("listbox", name="People to mention")
     expect(options.get_by_role("option")).to_have_count(1)
