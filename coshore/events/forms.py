@@ -159,6 +159,9 @@ class EventForm(_DomainErrors, forms.Form):
         }
         if "rrule" in self.fields:
             out["rrule"] = self.rrule_value()
+        # The skill picker posts one hidden `skills` input per chosen ESCO skill.
+        if hasattr(self.data, "getlist"):
+            out["skills"] = [u for u in self.data.getlist("skills") if isinstance(u, str)][:50]
         return out
 
 

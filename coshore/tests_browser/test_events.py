@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from coshore.accounts.tests.factories import UserFactory
+from coshore.accounts.tests.factories import SkillFactory, UserFactory
 from coshore.activity.models import Activity
 from coshore.bookings.models import Booking, ResourceKind
 from coshore.bookings.tests.factories import ResourceFactory
@@ -59,6 +59,9 @@ def test_create_with_a_room_fill_it_cancel_and_promote(
         SpaceRoleFactory(space=space, user=person, role=SpaceRoleKind.MEMBER)
         people.append(person)
     ana, ben, cleo = people
+    open_data = SkillFactory(
+        uri="http://data.europa.eu/esco/skill/open-data", preferred_label="manage open data"
+    )
 
     # The manager creates a talk in the Agora, 2 seats.
     log_in(page, live_server, manager)
@@ -74,10 +77,19 @@ def test_create_with_a_room_fill_it_cancel_and_promote(
     page.get_by_label("Room").select_option(str(room.pk))
     page.get_by_label("Seats").fill("2")
     page.get_by_label("Tags").fill("open data, museums")
+    search = page.get_by_role("combobox", name="What you will learn (ESCO skills)")
+    with page.expect_response(lambda r: "/api/v1/skills?" in r.url and r.status == 200):
+        search.press_sequentially("open da")
+    page.get_by_role("listbox", name="Matching skills").get_by_role(
+        "option", name="manage open data"
+    ).click()
+    expect(page.get_by_role("list", name="Chosen skills").get_by_role("listitem")).to_have_count(1)
     screenshot(page, "events-form")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flash-success")).to_have_text("Event published.")
     expect(page.get_by_role("heading", name="Open data for museums")).to_be_visible()
+    expect(page.get_by_role("list", name="Skills").get_by_text("manage open data")).to_be_visible()
+    assert list(Event.objects.get().skills.all()) == [open_data]
     expect(page.locator(".event-when time")).to_contain_text("19:00 \u2013 21:00")
     event = Event.objects.get()
     hold = RoomHold.objects.get(event=event)

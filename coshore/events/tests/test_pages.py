@@ -175,3 +175,33 @@ def test_upcoming_lists_what_you_may_see(w: World) -> None:
 def test_unknown_event_pages_are_404(w: World) -> None:
     for path in ("/events/999/", "/events/abc/", "/events/1-20260101T000000Z/"):
         assert _client(w.member).get(path).status_code == 404
+
+
+def test_the_form_takes_what_you_will_learn_as_esco_skills(w: World) -> None:
+    """The skill picker posts one `skills` input per chosen skill; editing shows them as chips,
+    and an unknown URI is refused with the form shown again."""
+    from coshore.accounts.tests.factories import SkillFactory
+
+    skill = SkillFactory(uri="http://data.europa.eu/esco/skill/py", preferred_label="Python")
+    start, end = evening()
+    data = {
+        "title": "Python workshop",
+        "kind": "workshop",
+        "visibility": "network",
+        "mode": "in_person",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "skills": [skill.uri],
+    }
+    form = _client(w.manager).get("/events/new/?space=la-ruche")
+    assert b'id="skills-field"' in form.content and b"What you will learn" in form.content
+    bad = _client(w.manager).post(
+        "/events/new/?space=la-ruche", {**data, "skills": ["http://example.org/not-esco"]}
+    )
+    assert bad.status_code == 422 and not Event.objects.exists()
+    r = _client(w.manager).post("/events/new/?space=la-ruche", data)
+    assert r.status_code == 302, r.content[:2000]
+    e = Event.objects.get()
+    assert list(e.skills.values_list("uri", flat=True)) == [skill.uri]
+    edit = _client(w.manager).get(f"/events/{e.pk}/edit/")
+    assert f'value="{skill.uri}"'.encode() in edit.content

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coshore.bookings.models import Resource
 from coshore.core.errors import DomainError
 from coshore.core.pages import domain_errors
+from coshore.skills.models import Skill
 from coshore.spaces.models import NetworkSpace, Space
 from coshore.spaces.selectors import (
     can_manage_space,
@@ -239,9 +240,25 @@ def new_event(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "space": space, "network": network, "manages": manages, "tz": tz},
+        {
+            "form": form,
+            "space": space,
+            "network": network,
+            "manages": manages,
+            "tz": tz,
+            "skills_api_url": "/api/v1/skills",
+            "skill_chips": _chosen_skills(request, None),
+        },
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _chosen_skills(request: HttpRequest, event: Event | None) -> list[Skill]:
+    """The skills to show as chips: what was posted (a form shown again), else the event's."""
+    if request.method == "POST":
+        uris = [u for u in request.POST.getlist("skills") if isinstance(u, str)][:50]
+        return list(Skill.objects.filter(uri__in=uris).order_by("preferred_label"))
+    return list(event.skills.order_by("preferred_label")) if event is not None else []
 
 
 def selectors_zone(network: Any) -> str:
@@ -310,6 +327,8 @@ def edit_event(request: HttpRequest, occurrence_id: str) -> HttpResponse:
             "network": event.network,
             "manages": True,
             "tz": event.timezone,
+            "skills_api_url": "/api/v1/skills",
+            "skill_chips": _chosen_skills(request, event),
         },
         status=422 if request.method == "POST" else 200,
     )
