@@ -95,6 +95,12 @@ class EventForm(_DomainErrors, forms.Form):
     tags = forms.CharField(
         label="Tags", required=False, max_length=400, help_text="Comma-separated, e.g. python, data"
     )
+    cohosts = forms.MultipleChoiceField(
+        label="Co-hosted with",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Other spaces you manage: the event shows in their calendars too.",
+    )
     repeat = forms.ChoiceField(label="Repeats", required=False, choices=REPEAT_CHOICES)
     until = forms.DateField(label="Until", required=False, widget=DateInput())
     count = forms.IntegerField(label="Or times", required=False, min_value=1, max_value=520)
@@ -110,9 +116,16 @@ class EventForm(_DomainErrors, forms.Form):
         *args: Any,
         rooms: Any = (),
         series: bool = True,
+        cohost_spaces: Any = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.cohost_spaces = list(cohost_spaces)
+        cohosts: Any = self.fields["cohosts"]
+        cohosts.choices = [(str(c.pk), f"{c.name} ({c.city})" if c.city else c.name)
+                           for c in self.cohost_spaces]  # fmt: skip
+        if not self.cohost_spaces:
+            del self.fields["cohosts"]
         room: Any = self.fields["room"]
         room.choices = [("", "No room")] + [
             (str(r.pk), f"{r.name} ({r.space.name}, {r.capacity} people)") for r in rooms
@@ -159,6 +172,9 @@ class EventForm(_DomainErrors, forms.Form):
         }
         if "rrule" in self.fields:
             out["rrule"] = self.rrule_value()
+        if "cohosts" in self.fields:
+            chosen = set(d.get("cohosts") or [])
+            out["cohosts"] = [c for c in self.cohost_spaces if str(c.pk) in chosen]
         # The skill picker posts one hidden `skills` input per chosen ESCO skill.
         if hasattr(self.data, "getlist"):
             out["skills"] = [u for u in self.data.getlist("skills") if isinstance(u, str)][:50]

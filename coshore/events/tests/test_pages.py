@@ -205,3 +205,32 @@ def test_the_form_takes_what_you_will_learn_as_esco_skills(w: World) -> None:
     assert list(e.skills.values_list("uri", flat=True)) == [skill.uri]
     edit = _client(w.manager).get(f"/events/{e.pk}/edit/")
     assert f'value="{skill.uri}"'.encode() in edit.content
+
+
+def test_a_manager_of_two_spaces_co_hosts_from_the_form(w: World) -> None:
+    """Co-hosts offered are the other spaces the manager manages; the event then shows in the
+    co-host's calendar; a space they do not manage is not a choice (422, nothing written)."""
+    from coshore.spaces.models import SpaceRole, SpaceRoleKind
+
+    SpaceRole.objects.create(user=w.manager, space=w.lyon, role=SpaceRoleKind.MANAGER)
+    start, end = evening()
+    data = {
+        "title": "Two-city meetup",
+        "kind": "meetup",
+        "visibility": "network",
+        "mode": "in_person",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+    }
+    form = _client(w.manager).get("/events/new/?space=la-ruche")
+    assert b"Co-hosted with" in form.content and w.lyon.name.encode() in form.content
+    bad = _client(w.manager).post("/events/new/?space=la-ruche", {**data, "cohosts": ["999999"]})
+    assert bad.status_code == 422 and not Event.objects.exists()
+    r = _client(w.manager).post("/events/new/?space=la-ruche", {**data, "cohosts": [w.lyon.pk]})
+    assert r.status_code == 302, r.content[:2000]
+    e = Event.objects.get()
+    assert list(e.cohosts.all()) == [w.lyon]
+    edit = _client(w.manager).get(f"/events/{e.pk}/edit/")
+    assert b"checked" in edit.content
+    lyon_calendar = _client(w.manager).get(f"/spaces/{w.lyon.slug}/events/?view=list")
+    assert b"Two-city meetup" in lyon_calendar.content

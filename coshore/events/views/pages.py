@@ -192,6 +192,23 @@ def _host_ids(space: Space | None, network: Any) -> list[int]:
     return list(NetworkSpace.objects.filter(network=network).values_list("space_id", flat=True))
 
 
+def _cohost_choices(user: Any, space: Space | None, current: list[Space] = ()) -> list[Space]:  # type: ignore[assignment]
+    """Spaces that may co-host a space's event from this form: the other spaces `user`
+    manages, and the co-hosts it already has. A network's event has none."""
+    if space is None:
+        return []
+    from coshore.spaces.models import SpaceRole, SpaceRoleKind
+
+    managed = Space.objects.filter(
+        pk__in=SpaceRole.objects.filter(user_id=user.pk, role=SpaceRoleKind.MANAGER).values(
+            "space_id"
+        )
+    ).exclude(pk=space.pk)
+    found = {c.pk: c for c in managed}
+    found.update({c.pk: c for c in current})
+    return sorted(found.values(), key=lambda c: c.name)
+
+
 def _room(form: EventForm, rooms: list[Resource]) -> Resource | None:
     chosen = form.cleaned_data.get("room") or ""
     return next((r for r in rooms if str(r.pk) == chosen), None)
@@ -216,7 +233,11 @@ def new_event(request: HttpRequest) -> HttpResponse:
     )
     rooms = _rooms(_host_ids(space, network), request.user) if manages else []
     tz = space.timezone if space else selectors_zone(network)
-    form = EventForm(request.POST or None, rooms=rooms)
+    form = EventForm(
+        request.POST or None,
+        rooms=rooms,
+        cohost_spaces=_cohost_choices(request.user, space) if manages else [],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(
@@ -304,8 +325,14 @@ def edit_event(request: HttpRequest, occurrence_id: str) -> HttpResponse:
         "capacity": event.capacity,
         "tags": ", ".join(event.tags or []),
         "rrule": event.rrule,
+        "cohosts": [str(pk) for pk in event.cohosts.values_list("pk", flat=True)],
     }
-    form = EventForm(request.POST or None, initial=initial, rooms=rooms)
+    form = EventForm(
+        request.POST or None,
+        initial=initial,
+        rooms=rooms,
+        cohost_spaces=_cohost_choices(request.user, event.space, list(event.cohosts.all())),
+    )
     if request.method == "POST" and form.is_valid():
         values = form.values(event.timezone)
         try:
