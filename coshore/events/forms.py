@@ -71,6 +71,11 @@ class EventForm(_DomainErrors, forms.Form):
         widget=LocalDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+    all_day = forms.BooleanField(
+        label="All day",
+        required=False,
+        help_text="Only the dates count: from the start's day to the end's day, included.",
+    )
     visibility = forms.ChoiceField(
         label="Who sees it", choices=EventVisibility.choices, initial=EventVisibility.NETWORK
     )
@@ -168,6 +173,7 @@ class EventForm(_DomainErrors, forms.Form):
             "online_url": d.get("online_url") or "",
             "location": d.get("location") or "",
             "capacity": d.get("capacity"),
+            "all_day": bool(d.get("all_day")),
             "tags": [t for t in (d.get("tags") or "").split(",") if t.strip()],
         }
         if "rrule" in self.fields:

@@ -3,6 +3,7 @@ approve, one occurrence, the door list with check-in, its CSV, the QR check-in."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -234,3 +235,28 @@ def test_a_manager_of_two_spaces_co_hosts_from_the_form(w: World) -> None:
     assert b"checked" in edit.content
     lyon_calendar = _client(w.manager).get(f"/spaces/{w.lyon.slug}/events/?view=list")
     assert b"Two-city meetup" in lyon_calendar.content
+
+
+def test_an_all_day_event_from_the_form_keeps_its_dates_when_edited(w: World) -> None:
+    """All day: only the dates count, the last day included; the edit form shows the same
+    dates back, so saving it again changes nothing."""
+    start, _ = evening()
+    last = start + timedelta(days=1)
+    r = _client(w.manager).post(
+        "/events/new/?space=la-ruche",
+        {
+            "title": "Open days",
+            "kind": "open_day",
+            "visibility": "public",
+            "mode": "in_person",
+            "all_day": "on",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": last.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert r.status_code == 302, r.content[:2000]
+    e = Event.objects.get()
+    assert e.all_day and (e.ends_at - e.starts_at) == timedelta(days=2)
+    edit = _client(w.manager).get(f"/events/{e.pk}/edit/")
+    assert f'value="{last:%Y-%m-%d}T00:00"'.encode() in edit.content
+    assert re.search(rb"<input[^>]*name=\"all_day\"[^>]*checked", edit.content)

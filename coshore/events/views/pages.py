@@ -311,6 +311,8 @@ def edit_event(request: HttpRequest, occurrence_id: str) -> HttpResponse:
     )["zone"]
     start = event.starts_at.astimezone(zone).replace(tzinfo=None)
     end = event.ends_at.astimezone(zone).replace(tzinfo=None)
+    if event.all_day:  # stored as the midnight after the last day; the form shows that day
+        end -= timedelta(days=1)
     initial = {
         "title": event.title,
         "kind": event.kind,
@@ -325,6 +327,7 @@ def edit_event(request: HttpRequest, occurrence_id: str) -> HttpResponse:
         "capacity": event.capacity,
         "tags": ", ".join(event.tags or []),
         "rrule": event.rrule,
+        "all_day": event.all_day,
         "cohosts": [str(pk) for pk in event.cohosts.values_list("pk", flat=True)],
     }
     form = EventForm(
