@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,15 @@ from ..recurrence import Instance, expand
 from ..selectors import event_series, occurrence_key
 from ..selectors.events import _override
 
-__all__ = ["MAX_HOLDS", "ROOM_KINDS", "check_room", "hold_rooms", "move_hold", "release_holds"]
+__all__ = [
+    "MAX_HOLDS",
+    "ROOM_KINDS",
+    "check_room",
+    "extend_room_holds",
+    "hold_rooms",
+    "move_hold",
+    "release_holds",
+]
 
 ROOM_KINDS = (ResourceKind.ROOM, ResourceKind.EVENT_HALL)
 # A series holds its room for at most this many occurrences ahead (within the room's horizon).
@@ -117,3 +126,65 @@ def move_hold(*, actor: Any, event: Event, instance: Instance) -> None:
     if instance.start > now + timedelta(days=room.horizon_days):
         return
     _hold(actor, event, room, instance)
+
+
+def _holder(event: Event, room: Resource) -> Any:
+    """Who holds the room in the bookings calendar: whoever published the event if they still
+    manage the room's space, else one of its managers (None when it has none)."""
+    from coshore.spaces.selectors import can_manage_space, list_space_managers
+
+    for person in (event.decided_by, event.created_by):
+        if person is not None and person.is_active and can_manage_space(person, room.space):
+            return person
+    return list_space_managers(space=room.space).filter(is_active=True).first()
+
+
+def extend_room_holds(*, now: datetime | None = None) -> tuple[int, int]:
+    """Run periodically (`coshore extend-room-holds`): as a series' later occurrences come
+    within its room's booking horizon, hold the room for them. Occurrences are held one by one
+    here (a clash no longer undoes the others): an occurrence whose slot someone booked
+    meanwhile stays without the room, and the hosts' managers are told once. Returns (held,
+    clashes)."""
+    from . import _shared as s
+
+    now = now or timezone.now()
+    held = clashes = 0
+    series = Event.objects.filter(status="published", room__isnull=False).exclude(rrule="")
+    for event in series.select_related("room__space", "decided_by", "created_by", "space"):
+        room = event.room
+        assert room is not None
+        have = set(
+            RoomHold.objects.filter(event=event, booking__status="confirmed").values_list(
+                "recurrence_id", flat=True
+            )
+        )
+        holder = _holder(event, room)
+        if holder is None:
+            continue
+        for instance in _to_hold(event, room, now):
+            if instance.recurrence_id in have:
+                continue
+            try:
+                with transaction.atomic():
+                    RoomHold.objects.filter(
+                        event=event, recurrence_id=instance.recurrence_id
+                    ).delete()
+                    _hold(holder, event, room, instance)
+                held += 1
+            except RoomTaken:
+                clashes += 1
+                key = occurrence_key(event, instance.recurrence_id)
+                s.tell(
+                    people=[holder],
+                    event=event,
+                    kind="event.room_clash",
+                    title=f"{room.name} is already booked on "
+                    f"{instance.start.astimezone(ZoneInfo(event.timezone)):%a %d %b %H:%M} "
+                    f"for “{event.title}”",
+                    body="Someone booked the room before the series could hold it: move this "
+                    "date or choose another room.",
+                    url=f"/events/{key}/",
+                    actor=None,
+                    key=f"event.room_clash:{key}",
+                )
+    return held, clashes

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from coshore.activity.models import Activity
 from coshore.bookings import services as booking_services
@@ -404,3 +405,28 @@ def test_the_services_keep_the_series_last_end_in_step(w: World) -> None:
         viewer=w.manager, start=later - timedelta(days=1), end=later + timedelta(days=1)
     )
     assert [v.recurrence_id for v in window if v.event.pk == e.pk] == [last]
+
+
+def test_extend_room_holds_takes_later_dates_and_reports_a_clash(w: World) -> None:
+    """A weekly series holds its room only within the room's horizon; days later the periodic
+    run holds the dates that came within it, one by one: a date someone booked meanwhile
+    stays without the room and the manager is told."""
+    from coshore.events.services.rooms import extend_room_holds
+
+    w.room.horizon_days = 15
+    w.room.save(update_fields=["horizon_days"])
+    e = event(w.manager, w.paris, room=w.room, rrule="FREQ=WEEKLY")
+    first = RoomHold.objects.filter(event=e).count()
+    assert first == 2  # the first date (in a week) and the next, within 15 days
+    taken = e.starts_at + timedelta(weeks=3)
+    booking_services.hold_room_for_event(
+        actor=w.manager, resource=w.room, starts_at=taken, ends_at=e.ends_at + timedelta(weeks=3)
+    )
+    later = timezone.now() + timedelta(days=14)
+    held, clashes = extend_room_holds(now=later)
+    assert (held, clashes) == (1, 1)  # the third date held, the fourth taken
+    assert RoomHold.objects.filter(event=e).count() == 3
+    note = Notification.objects.get(recipient=w.manager, kind="event.room_clash")
+    assert w.room.name in note.title
+    assert extend_room_holds(now=later) == (0, 1)  # nothing new; told only once
+    assert Notification.objects.filter(kind="event.room_clash").count() == 1
