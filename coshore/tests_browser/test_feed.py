@@ -39,10 +39,17 @@ def test_post_with_a_mention_and_the_mentioned_member_sees_it(
 
     box = page.get_by_label("Share an update")
     box.fill("The 3D printer is back! Thanks ")
-    with page.expect_response(
-        lambda r: "/api/v1/feed/mentionable" in r.url and r.status == 200, timeout=30_000
-    ):
-        box.press_sequentially("@no")
+    # Each keystroke after "@" asks the server for matching people; under a loaded CI machine
+    # one answer has been seen to go missing, so a keystroke is retyped (at most twice).
+    box.press_sequentially("@no")
+    option = page.get_by_role("listbox", name="People to mention").get_by_role("option")
+    for _ in range(2):
+        try:
+            expect(option).to_have_count(1, timeout=10_000)
+            break
+        except AssertionError:
+            box.press("Backspace")
+            box.press_sequentially("o")
     options = page.get_by_role("listbox", name="People to mention")
     expect(options.get_by_role("option")).to_have_count(1)
     options.get_by_role("option", name="Noé Martin").click()
