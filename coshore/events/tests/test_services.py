@@ -3,6 +3,7 @@ registrations, the waitlist and its promotions, capacity, occurrences, cancellin
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -151,7 +152,9 @@ def test_a_series_holds_every_occurrence_or_none(w: World) -> None:
     with pytest.raises(DomainError) as exc:
         event(w.manager, w.paris, room=w.room, rrule="FREQ=WEEKLY;COUNT=6")
     assert _code(exc) == "event.room_taken"
-    assert exc.value.detail["occurrence"].startswith(str(Event.objects.count() + 1) + "-") or True
+    # The clash names the taken date: a series occurrence id and its start (UTC).
+    assert re.fullmatch(r"\d+-\d{8}T\d{6}Z", exc.value.detail["occurrence"])
+    assert exc.value.detail["starts_at"] == (start + timedelta(weeks=3)).astimezone(UTC).isoformat()
     assert RoomHold.objects.count() == 0 and Booking.objects.count() == 1
     e = event(w.manager, w.paris, room=w.room, rrule="FREQ=WEEKLY;COUNT=3")
     assert RoomHold.objects.filter(event=e).count() == 3
