@@ -66,7 +66,13 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument(
+        "--gc-report", action="store_true", help="count and time garbage collections"
+    )
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--sql", action="store_true", help="time each SQL statement; show the slowest requests'"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.db_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -107,15 +113,42 @@ def main() -> int:
     pid, author, _ = subjects[0]
     assert clients[author].get(f"/api/v1/wall/posts/{pid}/matches?limit=10").status_code == 200
     gc.collect()
+    pauses: list[tuple[int, float]] = []
+    if args.gc_report:
+        started: list[float] = [0.0]
+
+        def on_gc(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+
+        gc.callbacks.append(on_gc)
     prof = cProfile.Profile() if args.cprofile else None
     wall, cpu, loads = [], [], []
-    for pid, author, _ in subjects:
+    statements: list[list[tuple[float, str]]] = []
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        s0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements[-1].append(((time.perf_counter() - s0) * 1000, sql))
+
+    from contextlib import nullcontext
+
+    from django.db import connection
+
+    for pid, author, locality in subjects:
         c = clients[author]
         loads.append(os.getloadavg()[0])
+        statements.append([])
         if prof:
             prof.enable()
+        wrap = connection.execute_wrapper(timed) if args.sql else nullcontext()
         t0, c0 = time.perf_counter(), time.thread_time()
-        resp = c.get(f"/api/v1/wall/posts/{pid}/matches?limit=10")
+        with wrap:
+            resp = c.get(f"/api/v1/wall/posts/{pid}/matches?limit=10")
         cpu.append((time.thread_time() - c0) * 1000)
         wall.append((time.perf_counter() - t0) * 1000)
         if prof:
@@ -127,6 +160,29 @@ def main() -> int:
         f"{percentile(cpu, 99):.1f} ms; load average {min(loads):.2f}-{max(loads):.2f}"
         + (" (cProfile on: slower)" if prof else "")
     )
+    if args.gc_report:
+        for gen in (0, 1, 2):
+            ms = [t for g, t in pauses if g == gen]
+            print(
+                f"gc generation {gen}: {len(ms)} runs, {sum(ms):.1f} ms in all, "
+                f"longest {max(ms, default=0):.1f} ms"
+            )
+        print(f"tracked objects: {len(gc.get_objects()):,}")
+    if args.sql:
+        sql_ms = [sum(t for t, _ in st) for st in statements]
+        print(
+            f"SQL per request: p50 {percentile(sql_ms, 50):.1f} ms, p99 "
+            f"{percentile(sql_ms, 99):.1f} ms; statements p50 "
+            f"{percentile([len(st) for st in statements], 50):.0f}"
+        )
+        for i in sorted(range(len(wall)), key=lambda i: -wall[i])[:5]:
+            pid, _, locality = subjects[i]
+            print(
+                f"post {pid} ({locality}): {wall[i]:.1f} ms, CPU {cpu[i]:.1f} ms, SQL "
+                f"{sql_ms[i]:.1f} ms in {len(statements[i])} statements"
+            )
+            for t, sql in sorted(statements[i], reverse=True)[:6]:
+                print(f"    {t:6.1f} ms  {sql[:160]}")
     if prof:
         st = pstats.Stats(prof)
         st.sort_stats("cumulative").print_stats(args.top)

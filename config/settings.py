@@ -217,6 +217,9 @@ WALL_SCREEN_POLL_SECONDS = env_int("WALL_SCREEN_POLL_SECONDS", 30)
 # A new post alerts the people it matches at this score (0-1) or more (topic wall.matches).
 WALL_MATCH_ALERT_MIN_SCORE = float(os.environ.get("WALL_MATCH_ALERT_MIN_SCORE", "0.5"))
 WALL_INDEX_SYNC_BUILD_MAX = env_int("WALL_INDEX_SYNC_BUILD_MAX", 50_000)
+# Objects alive once a process has warmed up skip later garbage collections
+# (coshore.core.memory); "0" turns it off.
+GC_FREEZE_AFTER_WARMUP = os.environ.get("GC_FREEZE_AFTER_WARMUP", "1") != "0"
 
 # Direct messages one person may send per minute (counted in the cache); 0 turns it off.
 MESSAGING_SEND_PER_MINUTE = env_int("MESSAGING_SEND_PER_MINUTE", 30)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from coshore.skills.models import Occupation, Skill
 from coshore.spaces.models import Network, NetworkRole, NetworkSpace, Space, SpaceRole
@@ -85,6 +85,110 @@ def list_profiles_visible_to(viewer: Any) -> QuerySet[Profile]:
     gate = _profile_gate(viewer)
     qs = Profile.objects.all()
     return qs if gate is None else qs.filter(gate)
+
+
+# --- The same gate in Python, for a caller that already holds the owners' facts ------------
+# The matching of the wall reads a few hundred candidate profiles together with their owners'
+# spaces and networks (which it needs for scoring): applying the rule to those facts costs
+# nothing, where the gate in SQL costs a query whose planning alone takes about 3 ms at
+# 400,000 members. `profile_visible` is tested equal to `list_profiles_visible_to`.
+
+
+@dataclass(frozen=True)
+class ProfileAudience:
+    """A viewer as the profile gate sees them (`profile_audience`); anonymous: user_id None."""
+
+    user_id: int | None = None
+    is_staff: bool = False
+    space_ids: frozenset[int] = frozenset()
+    network_ids: frozenset[int] = frozenset()
+    in_organisation: bool = False
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What the gate needs to know of a profile and its owner: their spaces (member or
+    manager) and networks (those of their spaces, and those they operate)."""
+
+    user_id: int
+    visibility: str
+    is_active: bool
+    scouting_opt_in: bool
+    space_ids: frozenset[int] = frozenset()
+    network_ids: frozenset[int] = frozenset()
+
+
+def profile_audience(viewer: Any) -> ProfileAudience:
+    """The viewer's spaces, networks (as `network_ids_of_user`) and whether they are in an
+    organisation, in one query."""
+    if not _authenticated(viewer):
+        return ProfileAudience()
+    if viewer.is_staff:
+        return ProfileAudience(user_id=viewer.pk, is_staff=True)
+    mine = SpaceRole.objects.filter(user_id=viewer.pk)
+    rows = (
+        mine.annotate(kind=Value("s"))
+        .values_list("kind", "space_id")
+        .union(
+            NetworkSpace.objects.filter(space_id__in=mine.values("space_id"))
+            .annotate(kind=Value("n"))
+            .values_list("kind", "network_id"),
+            NetworkRole.objects.filter(user_id=viewer.pk)
+            .annotate(kind=Value("n"))
+            .values_list("kind", "network_id"),
+            OrganisationMember.objects.filter(user_id=viewer.pk)
+            .annotate(kind=Value("o"))
+            .values_list("kind", "organisation_id"),
+            all=True,
+        )
+    )
+    found: dict[str, set[int]] = {"s": set(), "n": set(), "o": set()}
+    for kind, pk in rows:
+        found[kind].add(pk)
+    return ProfileAudience(
+        user_id=viewer.pk,
+        space_ids=frozenset(found["s"]),
+        network_ids=frozenset(found["n"]),
+        in_organisation=bool(found["o"]),
+    )
+
+
+def profile_visible(audience: ProfileAudience, facts: ProfileFacts) -> bool:
+    """Whether the viewer behind `audience` may see the profile of `facts`: the rule of
+    `list_profiles_visible_to`, in Python."""
+    if audience.user_id is None:
+        return facts.visibility == Visibility.PUBLIC and facts.is_active
+    if audience.is_staff or facts.user_id == audience.user_id:
+        return True
+    if not facts.is_active:
+        return False
+    if facts.visibility == Visibility.PUBLIC:
+        return True
+    shares_space = not audience.space_ids.isdisjoint(facts.space_ids)
+    if facts.visibility == Visibility.SPACE and shares_space:
+        return True
+    if facts.visibility == Visibility.NETWORK and (
+        shares_space or not audience.network_ids.isdisjoint(facts.network_ids)
+    ):
+        return True
+    return (
+        facts.scouting_opt_in
+        and facts.visibility != Visibility.PRIVATE
+        and audience.in_organisation
+    )
+
+
+def networks_operated_by(user_ids: Any) -> dict[int, set[int]]:
+    """The networks each of `user_ids` operates (one query; people who operate none are
+    absent)."""
+    out: dict[int, set[int]] = {}
+    ids = list(user_ids)
+    if ids:
+        for user_id, network_id in NetworkRole.objects.filter(user_id__in=ids).values_list(
+            "user_id", "network_id"
+        ):
+            out.setdefault(user_id, set()).add(network_id)
+    return out
 
 
 def can_see_profile(viewer: Any, profile: Profile) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 Kind = Literal["post", "profile"]
@@ -184,22 +185,21 @@ def write_related_skills(related: Mapping[str, list[str]], path: Path | str) -> 
         gz.write(buf.getvalue().encode("utf-8"))
 
 
-def load_related_skills(path: Path | str | None = None) -> dict[str, frozenset[str]]:
-    """The shipped map (or the one at `path`), full URIs; an absent file gives {}."""
-    return dict(_load_related(str(path or RELATED_SKILLS_FILE)))
+def load_related_skills(path: Path | str | None = None) -> Mapping[str, frozenset[str]]:
+    """The shipped map (or the one at `path`), full URIs; an absent file gives an empty map.
+    Read once per path and process, shared read-only (every match query uses it)."""
+    return _load_related(str(path or RELATED_SKILLS_FILE))
 
 
 @lru_cache(maxsize=4)
-def _load_related(path: str) -> tuple[tuple[str, frozenset[str]], ...]:
+def _load_related(path: str) -> Mapping[str, frozenset[str]]:
     if not Path(path).exists():
-        return ()
-    out = []
+        return MappingProxyType({})
+    out = {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
             a, _, rest = line.rstrip("\n").partition("\t")
-            out.append(
-                (SKILL_URI_PREFIX + a, frozenset(SKILL_URI_PREFIX + b for b in rest.split()))
-            )
-    return tuple(out)
+            out[SKILL_URI_PREFIX + a] = frozenset(SKILL_URI_PREFIX + b for b in rest.split())
+    return MappingProxyType(out)

@@ -14,7 +14,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from coshore.accounts.models import Profile
-from coshore.accounts.selectors import list_profiles_visible_to
+from coshore.accounts.selectors import (
+    ProfileAudience,
+    ProfileFacts,
+    list_profiles_visible_to,
+    networks_operated_by,
+    profile_visible,
+)
 from coshore.reputation.selectors import reputation_of
 from coshore.skills.models import Skill
 from coshore.spaces.models import NetworkSpace, SpaceRole
@@ -24,6 +30,16 @@ from ..matching.codec import HEADER, unpack, unpack_many
 from ..matching.features import Candidate, Viewer, WorkWindow
 from ..models import Post, PostSkill, PostStatus
 from .posts import live_q, visible_posts
+
+
+def viewer_from(audience: ProfileAudience) -> Viewer:
+    """The matching `Viewer` of an audience (`profile_audience`: one query)."""
+    return Viewer(
+        user_id=audience.user_id,
+        space_ids=audience.space_ids,
+        network_ids=audience.network_ids,
+        is_staff=audience.is_staff,
+    )
 
 
 def viewer_of(user: Any) -> Viewer:
@@ -86,6 +102,9 @@ class Context:
     networks: dict[int, set[int]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     reputation: dict[int, float] = field(default_factory=dict)
+    # The networks the candidate members operate (read only where the profile gate runs in
+    # Python: `context_of(..., operators=True)`).
+    operated: dict[int, set[int]] = field(default_factory=dict)
 
 
 def load_context(
@@ -101,10 +120,15 @@ def load_context(
 
 
 def context_of(
-    *, space_ids: Iterable[int], profile_users: Iterable[int], authors: Iterable[int]
+    *,
+    space_ids: Iterable[int],
+    profile_users: Iterable[int],
+    authors: Iterable[int],
+    operators: bool = False,
 ) -> Context:
     """`load_context` from ids: the spaces of the posts (and of the subject), the members
-    whose profiles are candidates (their spaces are read here), the posts' authors."""
+    whose profiles are candidates (their spaces are read here, and with `operators` the
+    networks they operate), the posts' authors."""
     users = set(profile_users)
     spaces_of: dict[int, set[int]] = defaultdict(set)
     if users:
@@ -124,7 +148,13 @@ def context_of(
         by_space[space_id].add(network_id)
         names[network_id] = name
     reputation = reputation_of(users | set(authors))
-    return Context(spaces_of=spaces_of, networks=by_space, names=names, reputation=reputation)
+    return Context(
+        spaces_of=spaces_of,
+        networks=by_space,
+        names=names,
+        reputation=reputation,
+        operated=networks_operated_by(users) if operators else {},
+    )
 
 
 def post_candidate(post: Post, ctx: Context, *, embedding: Any = None) -> Candidate:
@@ -229,6 +259,10 @@ PROFILE_COLUMNS = (
     "home_space__timezone",
     "updated_at",
     "user__wall_embedding__vector",
+    # What the profile gate needs (`visible_profile_rows`).
+    "visibility",
+    "user__is_active",
+    "scouting_opt_in",
 )
 
 
@@ -237,15 +271,39 @@ def live_post_rows(user: Any, kind: str) -> QuerySet[Post, tuple[Any, ...]]:
     return visible_posts(user).filter(live_q(), kind=kind).order_by().values_list(*POST_COLUMNS)
 
 
-def visible_profile_rows(user: Any) -> QuerySet[Profile, tuple[Any, ...]]:
-    """`visible_profiles` as rows of PROFILE_COLUMNS."""
-    return (
-        list_profiles_visible_to(user)
-        .filter(user__is_active=True)
-        .exclude(visibility="private")
-        .order_by()
-        .values_list(*PROFILE_COLUMNS)
-    )
+def profile_rows(user_ids: Iterable[int]) -> list[tuple[Any, ...]]:
+    """Rows of PROFILE_COLUMNS of `user_ids`, ungated: `visible_profile_rows` keeps those the
+    viewer may see, once the context holds their owners' spaces and networks."""
+    ids = list(user_ids)
+    if not ids:
+        return []
+    return list(Profile.objects.filter(user_id__in=ids).order_by().values_list(*PROFILE_COLUMNS))
+
+
+def visible_profile_rows(
+    audience: ProfileAudience, rows: Sequence[tuple[Any, ...]], ctx: Context
+) -> list[tuple[Any, ...]]:
+    """The rows of discoverable profiles (active, not private) that the viewer behind
+    `audience` may see: the accounts gate (`profile_visible`) applied to the owners' spaces
+    and networks in `ctx` (loaded with `profile_users` including them)."""
+    out = []
+    for row in rows:
+        user_id, visibility, active, scouting = row[1], row[13], row[14], row[15]
+        if not active or visibility == "private":
+            continue
+        spaces = ctx.spaces_of.get(user_id, set())
+        networks = {n for s in spaces for n in ctx.networks.get(s, ())}
+        facts = ProfileFacts(
+            user_id=user_id,
+            visibility=visibility,
+            is_active=active,
+            scouting_opt_in=scouting,
+            space_ids=frozenset(spaces),
+            network_ids=frozenset(networks | ctx.operated.get(user_id, set())),
+        )
+        if profile_visible(audience, facts):
+            out.append(row)
+    return out
 
 
 Skills = dict[int, dict[str, str]]
@@ -345,7 +403,7 @@ def profile_candidates_from_rows(
     out = []
     for r, vector in zip(rows, vectors, strict=True):
         (pk, user_id, headline, display_name, email, zone, languages, home_id, home_name,
-         home_city, home_tz, updated_at, _) = r  # fmt: skip
+         home_city, home_tz, updated_at, *_) = r  # fmt: skip
         spaces = ctx.spaces_of.get(user_id, set())
         net_ids = frozenset(n for s in spaces for n in ctx.networks.get(s, ()))
         labels = skills.get(pk, {})

@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from coshore.accounts.models import Profile
+from coshore.accounts.selectors import profile_audience
 from coshore.spaces.models import Space
 
 from ..embeddings import ensure_profile_embedding, model_available
@@ -41,8 +42,9 @@ from .candidates import (
     post_skills,
     profile_candidate,
     profile_candidates_from_rows,
+    profile_rows,
     profile_skills,
-    viewer_of,
+    viewer_from,
     visible_profile_rows,
     visible_profiles,
     with_texts,
@@ -113,7 +115,8 @@ def _pool_ann(
     user: Any, want: _Want, vector: np.ndarray, index: Any
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The candidates' rows (`candidates.POST_COLUMNS`, `PROFILE_COLUMNS`): ids from the
-    index, the skill pools and the city pool, loaded with visibility and the live filter."""
+    index, the skill pools and the city pool. Posts are loaded with visibility and the live
+    filter; profiles ungated (`visible_profile_rows` gates them with the context)."""
     post_ids = {key_of(label)[1] for label, _ in index.search(want.kind, vector, ANN_K)}
     if want.skill_ids:
         post_ids.update(
@@ -140,10 +143,7 @@ def _pool_ann(
                 .values_list("profile__user_id", flat=True)[:SKILL_POOL]
             )
         user_ids.discard(want.owner_id)
-        # Rows (no select_related of whole users): PostgreSQL reads the few profiles by
-        # user_id and joins their users by key (8 ms at 400,000 members, against 11 ms
-        # with the ids repeated on the joined users, which instances needed).
-        profiles = list(visible_profile_rows(user).filter(user_id__in=list(user_ids)))
+        profiles = profile_rows(user_ids)
     return posts, profiles
 
 
@@ -171,12 +171,13 @@ def _city_pool(want: _Want) -> list[int]:
         .values_list("fresh_at", "pk")[:CITY_POOL]
         for space_id in spaces
     ]
-    found: list[tuple[datetime, int]] = []
     if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
-        found = list(parts[0].union(*parts[1:], all=True))
-    else:
-        for part in parts:
-            found += list(part)
+        # Merged and cut in the database: 100 rows come back, not 100 per space.
+        merged = parts[0].union(*parts[1:], all=True).order_by("-fresh_at", "-pk")
+        return [pk for _, pk in merged[:CITY_POOL]]
+    found: list[tuple[datetime, int]] = []
+    for part in parts:
+        found += list(part)
     found.sort(reverse=True)
     return [pk for _, pk in found[:CITY_POOL]]
 
@@ -216,16 +217,20 @@ def _match(
 ) -> list[MatchItem]:
     index = get_live_index() if vector is not None and model_available() else None
     subject_users = [subject_user] if subject_user else []
+    audience = profile_audience(user)
+    viewer = viewer_from(audience)
     if index is not None and vector is not None:
-        post_rows, profile_rows = _pool_ann(user, want, vector, index)
+        post_rows, profile_rows_ = _pool_ann(user, want, vector, index)
         ctx = context_of(
             space_ids={r[9] for r in post_rows} | set(space_ids),
-            profile_users=[r[1] for r in profile_rows] + subject_users,
+            profile_users=[r[1] for r in profile_rows_] + subject_users,
             authors={r[1] for r in post_rows},
+            operators=bool(profile_rows_),
         )
+        profile_rows_ = visible_profile_rows(audience, profile_rows_, ctx)
         candidates = post_candidates_from_rows(post_rows, post_skills(r[0] for r in post_rows), ctx)
         candidates += profile_candidates_from_rows(
-            profile_rows, profile_skills(r[0] for r in profile_rows), ctx
+            profile_rows_, profile_skills(r[0] for r in profile_rows_), ctx
         )
         if any(c.embedding is None for c in candidates):  # not embedded yet: lexical for them
             candidates = with_texts(candidates)
@@ -242,7 +247,7 @@ def _match(
         candidates += [profile_candidate(p, ctx) for p in profiles]
     query = Query(
         subject=subject,
-        viewer=viewer_of(user),
+        viewer=viewer,
         related_skills=related_for(subject.skills, load_related_skills()),
     )
     return _items(query, candidates, limit, now)
