@@ -139,7 +139,7 @@ def main() -> int:
 
     from django.db import connection
 
-    for pid, author, locality in subjects:
+    for pid, author, _ in subjects:
         c = clients[author]
         loads.append(os.getloadavg()[0])
         statements.append([])

@@ -53,4 +53,3 @@ def test_the_city_pool_is_the_freshest_open_posts_of_the_kind_across_the_city(
         city="Paris",
     )
     assert matches._city_pool(want) == [by_age[m].pk for m in (10, 20, 30, 40)]
-
