@@ -184,7 +184,7 @@ def networks_operated_by(user_ids: Any) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {}
     ids = list(user_ids)
     if ids:
-        for user_id, network_id in NetworkRole.objects.filter(user_id__in=ids).values_list(
+        for user_id, network_id in NetworkRole.objects.filter(user_id__any=ids).values_list(
             "user_id", "network_id"
         ):
             out.setdefault(user_id, set()).add(network_id)

@@ -173,7 +173,7 @@ def reputation_of(user_ids: Iterable[int]) -> dict[int, float]:
     for start in range(0, len(wanted), ID_CHUNK):
         chunk = wanted[start : start + ID_CHUNK]
         scores.update(
-            Reputation.objects.filter(skill__isnull=True, user_id__in=chunk).values_list(
+            Reputation.objects.filter(skill__isnull=True, user_id__any=chunk).values_list(
                 "user_id", "score"
             )
         )

@@ -132,7 +132,7 @@ def context_of(
     users = set(profile_users)
     spaces_of: dict[int, set[int]] = defaultdict(set)
     if users:
-        for user_id, space_id in SpaceRole.objects.filter(user_id__in=users).values_list(
+        for user_id, space_id in SpaceRole.objects.filter(user_id__any=users).values_list(
             "user_id", "space_id"
         ):
             spaces_of[user_id].add(space_id)
@@ -141,7 +141,7 @@ def context_of(
     by_space: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
     for space_id, network_id, name in (
-        NetworkSpace.objects.filter(space_id__in=ids)
+        NetworkSpace.objects.filter(space_id__any=ids)
         .order_by()
         .values_list("space_id", "network_id", "network__name")
     ):
@@ -277,7 +277,7 @@ def profile_rows(user_ids: Iterable[int]) -> list[tuple[Any, ...]]:
     ids = list(user_ids)
     if not ids:
         return []
-    return list(Profile.objects.filter(user_id__in=ids).order_by().values_list(*PROFILE_COLUMNS))
+    return list(Profile.objects.filter(user_id__any=ids).order_by().values_list(*PROFILE_COLUMNS))
 
 
 def visible_profile_rows(
@@ -315,7 +315,7 @@ def post_skills(post_ids: Iterable[int]) -> Skills:
     ids = list(post_ids)
     if ids:
         for post_id, uri, label in (
-            PostSkill.objects.filter(post_id__in=ids)
+            PostSkill.objects.filter(post_id__any=ids)
             .order_by()
             .values_list("post_id", "skill__uri", "skill__preferred_label")
         ):
@@ -330,7 +330,7 @@ def profile_skills(profile_ids: Iterable[int]) -> Skills:
     if ids:
         through = Profile.skills.through
         for profile_id, uri, label in (
-            through.objects.filter(profile_id__in=ids)
+            through.objects.filter(profile_id__any=ids)
             .order_by()
             .values_list("profile_id", "skill__uri", "skill__preferred_label")
         ):

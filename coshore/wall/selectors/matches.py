@@ -130,7 +130,7 @@ def _pool_ann(
         post_ids.update(_city_pool(want))
     post_ids.discard(want.exclude_post or 0)
     posts = list(
-        live_post_rows(user, want.kind).filter(pk__in=post_ids).exclude(author_id=want.owner_id)
+        live_post_rows(user, want.kind).filter(pk__any=post_ids).exclude(author_id=want.owner_id)
     )
     profiles: list[tuple[Any, ...]] = []
     if want.profiles:
