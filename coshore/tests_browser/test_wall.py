@@ -210,3 +210,42 @@ def test_matches_for_you_from_the_wall(page: Page, live_server: Any, w: World) -
     screenshot(page, "wall-matches-for-you")
     card.get_by_role("link", name="Front-end for a museum kiosk").click()
     expect(page).to_have_url(re.compile(rf"/wall/posts/{need.pk}/$"))
+
+
+def test_filter_a_wall_by_a_skill_picked_by_name(page: Page, live_server: Any, w: World) -> None:
+    js = "http://data.europa.eu/esco/skill/test-js"
+    for title, skill in (("Touch-screen front-ends", js), ("Kiosk interface design", None)):
+        services.create_post(
+            author=w.network_member,
+            space=w.lyon,
+            kind="offer",
+            title=title,
+            text="For museums and exhibitions.",
+            visibility="network",
+            locality="remote",
+            skills=[skill or w.design.uri],
+        )
+    log_in(page, live_server, w.poster)
+    page.goto(live_server.url + "/networks/coshoring-alliance/wall/")
+    results = page.locator("#wall-results")
+    expect(results.get_by_role("link", name="Kiosk interface design")).to_be_visible()
+    search = page.get_by_role("combobox", name="Skill")
+    with page.expect_response(lambda r: "/api/v1/skills?" in r.url and r.status == 200):
+        search.press_sequentially("javas")
+    page.get_by_role("listbox", name="Matching skills").get_by_role(
+        "option", name="JavaScript"
+    ).click()
+    # Picking submits the filters: only the JavaScript offer is left, and the URL says so.
+    expect(results.get_by_role("link", name="Kiosk interface design")).to_have_count(0)
+    expect(results.get_by_role("link", name="Touch-screen front-ends")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"skill=http"))
+    expect(page.get_by_role("list", name="Chosen skill")).to_contain_text("JavaScript")
+    screenshot(page, "wall-filter-skill")
+    # Removing the chip lifts the filter.
+    page.get_by_role("button", name="Remove JavaScript").click()
+    expect(results.get_by_role("link", name="Kiosk interface design")).to_be_visible()
+    # A skill on a card filters the wall by it, the picker showing it by name.
+    results.get_by_role("link", name="design user interface").click()
+    expect(results.get_by_role("link", name="Touch-screen front-ends")).to_have_count(0)
+    expect(results.get_by_role("link", name="Kiosk interface design")).to_be_visible()
+    expect(page.get_by_role("list", name="Chosen skill")).to_contain_text("design user interface")

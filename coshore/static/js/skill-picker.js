@@ -1,6 +1,9 @@
-/* The ESCO skill picker shared by the profile form and the wall's post form: an autocomplete
-   over the skills API whose picks become chips with hidden `skills` inputs. The field element
-   (#skills-field, data-api-url) gets `coshoreAddChip(uri, label)` for other scripts. */
+/* The ESCO skill picker shared by the profile form, the wall's post form, the event form and
+   the wall's filters: an autocomplete over the skills API whose picks become chips with hidden
+   inputs (named by the field's data-input-name, `skills` by default). With data-single a pick
+   replaces the chip there was; with data-autosubmit the form is submitted when the chips
+   change (the wall's filters). The field element (#skills-field, data-api-url) gets
+   `coshoreAddChip(uri, label)` for other scripts. */
 (function () {
   "use strict";
   var field = document.getElementById("skills-field");
@@ -9,12 +12,15 @@
   var input = document.getElementById("skill-search");
   var list = document.getElementById("skill-suggestions");
   var chips = document.getElementById("skill-chips");
+  var inputName = field.dataset.inputName || "skills";
+  var single = field.hasAttribute("data-single");
+  var autosubmit = field.hasAttribute("data-autosubmit");
   var timer = null;
   var controller = null;
   var active = -1;
 
   function chosen() {
-    return Array.prototype.map.call(chips.querySelectorAll("input[name=skills]"), function (el) { return el.value; });
+    return Array.prototype.map.call(chips.querySelectorAll("input[type=hidden]"), function (el) { return el.value; });
   }
 
   function close() {
@@ -25,8 +31,14 @@
     input.removeAttribute("aria-activedescendant");
   }
 
+  function changed() {
+    var form = field.closest("form");
+    if (autosubmit && form) { form.requestSubmit(); }
+  }
+
   function addChip(uri, label) {
     if (chosen().indexOf(uri) !== -1) { return; }
+    if (single) { chips.textContent = ""; }
     var li = document.createElement("li");
     li.className = "chip";
     li.dataset.uri = uri;
@@ -34,7 +46,7 @@
     span.textContent = label;
     var hidden = document.createElement("input");
     hidden.type = "hidden";
-    hidden.name = "skills";
+    hidden.name = inputName;
     hidden.value = uri;
     var remove = document.createElement("button");
     remove.type = "button";
@@ -45,6 +57,7 @@
     li.appendChild(hidden);
     li.appendChild(remove);
     chips.appendChild(li);
+    changed();
   }
 
   function highlight(index) {
@@ -120,7 +133,7 @@
   input.addEventListener("blur", function () { setTimeout(close, 150); });
   chips.addEventListener("click", function (event) {
     var button = event.target.closest(".chip-remove");
-    if (button) { button.closest(".chip").remove(); input.focus(); }
+    if (button) { button.closest(".chip").remove(); input.focus(); changed(); }
   });
   field.coshoreAddChip = addChip;
 })();

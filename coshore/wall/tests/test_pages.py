@@ -37,6 +37,28 @@ def test_space_network_and_public_walls(w: World, need: Post) -> None:
     assert bad.status_code == 422
 
 
+def test_a_wall_filtered_by_a_skill_shows_it_by_name_and_links_card_skills(
+    w: World, need: Post
+) -> None:
+    other = post(w.poster, w.paris, title="A design need", skills=[w.design.uri])
+    ana = _client(w.poster)
+    page = ana.get("/spaces/la-ruche/wall/", {"skill": PYTHON_URI}).content.decode()
+    assert need.title in page and other.title not in page
+    # The picker holds the filter as a chip named by its label, with the URI hidden.
+    assert 'data-input-name="skill"' in page and "data-single" in page
+    assert f'<input type="hidden" name="skill" value="{PYTHON_URI}">' in page
+    assert "Python (computer programming)" in page
+    # Each skill on a card links to this wall filtered by it.
+    assert (
+        f'href="/spaces/la-ruche/wall/?skill={PYTHON_URI.replace(":", "%3A").replace("/", "%2F")}"'
+        in page
+    )
+    # An unknown skill is an error the page explains, never a 500, and no chip.
+    unknown = ana.get("/spaces/la-ruche/wall/", {"skill": "http://example.org/no-such-skill"})
+    assert unknown.status_code < 500
+    assert 'type="hidden" name="skill"' not in unknown.content.decode()
+
+
 def test_post_a_need_from_the_form(w: World) -> None:
     c = _client(w.poster)
     assert c.get("/wall/new/?space=la-ruche").status_code == 200

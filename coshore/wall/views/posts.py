@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..errors import PostNotFound
 from ..forms import PostForm, ReplyForm
 from ..models import Post
-from .common import page
+from .common import SKILLS_API_URL, page, skill_chips
 
 MONEY = ("budget_min", "budget_max", "rate_amount")
 
@@ -42,11 +42,6 @@ def _form(
         organisations=_organisations(request.user),
         editing=editing,
     )
-
-
-def _skill_chips(uris: list[str]) -> list[Skill]:
-    found = {s.uri: s for s in Skill.objects.filter(uri__in=uris[:50])}
-    return [found[u] for u in uris if u in found]
 
 
 def _values(request: HttpRequest, form: PostForm) -> dict[str, Any]:
@@ -90,7 +85,7 @@ def _editor(
     chips: list[Skill],
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "post": post, "skill_chips": chips, "skills_api_url": "/api/v1/skills"}
+    context = {"form": form, "post": post, "skill_chips": chips, "skills_api_url": SKILLS_API_URL}
     return render(request, "wall/post_form.html", context, status=status)
 
 
@@ -102,7 +97,7 @@ def new_post(request: HttpRequest) -> HttpResponse:
         initial = {"space": request.GET.get("space", ""), "kind": request.GET.get("kind", "need")}
         return _editor(request, _form(request, initial=initial), post=None, chips=[])
     form = _form(request, data=request.POST)
-    chips = _skill_chips(request.POST.getlist("skills"))
+    chips = skill_chips(request.POST.getlist("skills"))
     if not form.is_valid():
         return _editor(request, form, post=None, chips=chips, status=400)
     values = _values(request, form)
@@ -153,7 +148,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         form = _form(request, initial=initial, editing=True)
         return _editor(request, form, post=post, chips=selectors.post_skills(post))
     form = _form(request, data=request.POST, editing=True)
-    chips = _skill_chips(request.POST.getlist("skills"))
+    chips = skill_chips(request.POST.getlist("skills"))
     if not form.is_valid():
         return _editor(request, form, post=post, chips=chips, status=400)
     values = _values(request, form)

@@ -17,7 +17,7 @@ from coshore.spaces.selectors import can_manage_space, get_network_for_user, get
 
 from .. import selectors
 from ..models import Locality, PostKind
-from .common import is_htmx
+from .common import SKILLS_API_URL, is_htmx, skill_chips
 
 
 def _render_wall(
@@ -58,6 +58,8 @@ def _render_wall(
         "more_url": more_url,
         "error": error,
         "f": request.GET,
+        "skill_chips": skill_chips([request.GET["skill"]]) if request.GET.get("skill") else [],
+        "skills_api_url": SKILLS_API_URL,
         "kinds": PostKind.choices,
         "localities": Locality.choices,
         "appending": bool(request.GET.get("cursor")),
