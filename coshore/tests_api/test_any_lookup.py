@@ -1,4 +1,5 @@
-"""`__any` gives exactly what `__in` gives, on both databases; on PostgreSQL as one array
+"""The core `__any` lookup, on real models of other apps (core's own tests import no other
+app): it gives exactly what `__in` gives, on both databases; on PostgreSQL as one array
 parameter, so the SQL text does not grow with the list."""
 
 from __future__ import annotations
