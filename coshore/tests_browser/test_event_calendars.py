@@ -94,3 +94,65 @@ def test_the_week_view_on_a_phone_is_a_list_of_days(
     page.goto(f"{live_server.url}/spaces/machbar/events/?date=2019-03-04")
     expect(page.locator(".ec-dots").first).to_be_visible()
     screenshot(page, "events-calendar-month-phone")
+
+
+def test_a_networks_event_shows_on_its_spaces_calendar_labelled_with_the_network(
+    page: Page, mobile_page: Page, live_server: Any, machbar: Any
+) -> None:
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from coshore.events.models import EventKind, EventVisibility
+    from coshore.spaces.models import NetworkSpace
+    from coshore.spaces.tests.factories import NetworkFactory
+
+    space, _ = machbar
+    network = NetworkFactory(name="Brandenburg Makers", slug="bb-makers")
+    NetworkSpace.objects.create(network=network, space=space)
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.now().astimezone(berlin).date() + timedelta(days=2)
+
+    def at(hour: int) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=berlin)
+
+    common = {"timezone": "Europe/Berlin", "visibility": EventVisibility.PUBLIC}
+    Event.objects.create(
+        uid="own@test", space=space, title="Soldering for beginners", kind=EventKind.WORKSHOP,
+        starts_at=at(10), ends_at=at(12), **common,
+    )  # fmt: skip
+    Event.objects.create(
+        uid="net@test", network=network, title="Makers' night", kind=EventKind.MEETUP,
+        starts_at=at(18), ends_at=at(21), location="Rechenzentrum Potsdam", **common,
+    )  # fmt: skip
+    Event.objects.create(
+        uid="other@test", network=NetworkFactory(slug="elsewhere"), title="Elsewhere",
+        starts_at=at(14), ends_at=at(15), **common,
+    )  # fmt: skip
+
+    page.goto(f"{live_server.url}/spaces/machbar/events/?view=week&date={day.isoformat()}")
+    week = page.locator(".ec-week")
+    chip = week.locator(".ec-col .ec-chip", has_text="Makers' night")
+    expect(chip.locator(".event-net")).to_have_text("Network: Brandenburg Makers")
+    expect(week.locator(".ec-chip", has_text="Soldering").locator(".event-net")).to_have_count(0)
+    expect(week.get_by_text("Elsewhere")).to_have_count(0)
+    screenshot(page, "events-calendar-network-event-week")
+    page.goto(f"{live_server.url}/spaces/machbar/events/?view=list&date={day.isoformat()}")
+    item = page.locator(".ec-list-item", has_text="Makers' night")
+    expect(item.locator(".event-net")).to_be_visible()
+    screenshot(page, "events-calendar-network-event-list")
+    page.goto(f"{live_server.url}/spaces/machbar/events/?date={day.isoformat()}")
+    expect(page.locator(".ec-month .ec-chip .event-net").first).to_be_visible()
+    screenshot(page, "events-calendar-network-event-month")
+    page.goto(f"{live_server.url}/events/upcoming/?space=machbar")
+    row = page.locator(".event-item", has_text="Makers' night")
+    expect(row.locator(".event-net")).to_have_text("Network: Brandenburg Makers")
+    expect(page.locator(".event-item", has_text="Elsewhere")).to_have_count(0)
+    screenshot(page, "events-upcoming-network-event")
+    mobile_page.goto(f"{live_server.url}/spaces/machbar/events/?view=week&date={day.isoformat()}")
+    agenda = mobile_page.locator(".ec-agenda")
+    expect(
+        agenda.locator(".ec-chip", has_text="Makers' night").locator(".event-net")
+    ).to_be_visible()
+    screenshot(mobile_page, "events-calendar-network-event-phone")

@@ -31,9 +31,10 @@ router = Router()
 _LIST_DOCS = {
     "from": "start of the window (ISO 8601 date or date-time with offset; default now)",
     "to": "end of the window (default: 31 days after `from`; at most 366 days)",
-    "space": "slug of a hosting space (its own, co-hosted and its networks' events)",
-    "network": "network slug (its own events and its spaces')",
-    "city": "city of a hosting space",
+    "space": "space slug: its calendar's events (its own, co-hosted, and those of the networks "
+    "it belongs to); unknown: 404",
+    "network": "network slug: its own events and those its spaces own or co-host; unknown: 404",
+    "city": "city: the events of its spaces (as `space`)",
     "kind": "talk, workshop, hackathon, pitch, meetup, conference, open_day, other",
     "skill": "ESCO skill URI",
     "limit": "1..1000, default 200",
@@ -83,7 +84,8 @@ def create_event(request: HttpRequest, payload: EventIn) -> Any:
 )
 def list_events(request: HttpRequest) -> Any:
     """One item per occurrence inside the window that you may see (series expanded), in
-    start order."""
+    start order: the same occurrences as the calendar pages and feeds (cancelled events
+    included, with `status` `cancelled`)."""
     query = selectors.parse_event_query(request.GET)
     items = selectors.list_occurrences_in_window(viewer=request.user, query=query)
     counts = selectors.count_registrations({i.event.pk for i in items})

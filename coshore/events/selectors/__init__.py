@@ -1,6 +1,6 @@
 """Reads of events: the gate and occurrence ids (events.py), registrations
-(registrations.py), and a minimal window listing (listing.py) until the calendar's
-occurrences selector exists."""
+(registrations.py), occurrences in a window (occurrences.py: the calendars', the feeds' and
+the API's one read) and the API's query over it (listing.py)."""
 
 from .events import *  # noqa: F403
 from .listing import *  # noqa: F403

@@ -35,6 +35,7 @@ __all__ = [
     "find_occurrence",
     "get_event_for_user",
     "get_occurrence_for_user",
+    "hosted_by",
     "is_cancelled",
     "managed_events_q",
     "next_occurrence",
@@ -51,8 +52,10 @@ def _authenticated(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def _hosted_by(space_ids: Any) -> Q:
-    """Events one of whose hosting spaces is in `space_ids` (a subquery)."""
+def hosted_by(space_ids: Any) -> Q:
+    """Events one of whose hosting spaces is in `space_ids` (a subquery or a list): owned or
+    co-hosted by one of them, or owned by a network one of them belongs to. The gate's
+    audience and the events of a space (calendars, feeds, API) both read hosting this way."""
     return (
         Q(space_id__in=space_ids)
         | Q(pk__in=EventCohost.objects.filter(space_id__in=space_ids).values("event_id"))
@@ -100,7 +103,7 @@ def _audience(user: Any) -> Q | None:
             network_id__in=my_networks,
         )
     ) | Q(space__isnull=True, network_id__in=my_networks)
-    space_audience = _hosted_by(my_spaces) | _hosted_by(
+    space_audience = hosted_by(my_spaces) | hosted_by(
         NetworkSpace.objects.filter(network_id__in=operated).values("space_id")
     )
     audience = (

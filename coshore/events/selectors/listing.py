@@ -1,29 +1,26 @@
-"""Occurrences in a window for `GET /api/v1/events` and the upcoming page: a minimal listing
-over `recurrence.expand`, kept private to this app's single-event side until the calendar's
-`selectors/occurrences.py` serves the same (then this module delegates to it)."""
+"""Occurrences in a window for `GET /api/v1/events` and the upcoming page: the API's query
+(`parse_event_query`: its window rules and error codes) read by the calendars' one selector,
+`occurrences.list_occurrences`, so the API, the pages and the feeds list the same events."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.utils import timezone
 
-from coshore.spaces.models import NetworkSpace
+from coshore.spaces.selectors import get_network_for_user, get_space_for_user
 
 from ..errors import InvalidEvent
-from ..models import Event, EventCohost, EventKind, EventStatus, Occurrence
-from ..recurrence import Instance, expand
-from .events import _override, event_series, visible_events
+from ..models import Event, EventKind
+from ..recurrence import Instance
+from .occurrences import OccurrenceView, list_occurrences
 
 __all__ = [
     "MAX_WINDOW_DAYS",
     "EventQuery",
-    "OccurrenceItem",
     "list_occurrences_in_window",
     "local_times",
     "parse_event_query",
@@ -48,12 +45,6 @@ class EventQuery:
     kind: str = ""
     skill: str = ""
     limit: int = 200
-
-
-@dataclass(frozen=True)
-class OccurrenceItem:
-    event: Event
-    instance: Instance
 
 
 def _bound(raw: Any, field: str) -> datetime | None:
@@ -145,60 +136,26 @@ def parse_event_query(params: _Params) -> EventQuery:
     )
 
 
-def _hosted_in(space_filter: Q) -> Q:
-    from coshore.spaces.models import Space
-
-    spaces = Space.objects.filter(space_filter).values("pk")
-    return (
-        Q(space_id__in=spaces)
-        | Q(pk__in=EventCohost.objects.filter(space_id__in=spaces).values("event_id"))
-        | Q(
-            space__isnull=True,
-            network_id__in=NetworkSpace.objects.filter(space_id__in=spaces).values("network_id"),
-        )
+def list_occurrences_in_window(*, viewer: Any, query: EventQuery) -> list[OccurrenceView]:
+    """What `list_occurrences` (the calendars' read) gives for the query: every occurrence
+    `viewer` may see overlapping the window, of a published or cancelled event (marked by its
+    `status`), series expanded (moved occurrences where they moved to, cancelled ones left
+    out), the events of the space `space` (its own, co-hosted and its networks'), of the
+    network `network`, of the city `city`; in start order, at most `query.limit`. An unknown
+    space or network is a 404 (`space.not_found`, `network.not_found`), as on its pages."""
+    space = get_space_for_user(user=viewer, slug=query.space) if query.space else None
+    network = get_network_for_user(user=viewer, slug=query.network) if query.network else None
+    return list_occurrences(
+        viewer=viewer,
+        start=query.lo,
+        end=query.hi,
+        space=space,
+        network=network,
+        city=query.city or None,
+        kind=query.kind or None,
+        skill=query.skill or None,
+        limit=query.limit,
     )
-
-
-def list_occurrences_in_window(*, viewer: Any, query: EventQuery) -> list[OccurrenceItem]:
-    """Every occurrence of a published event `viewer` may see that overlaps the window,
-    series expanded (moved occurrences where they moved to, cancelled ones left out), in
-    start order, at most `query.limit`."""
-    qs = visible_events(viewer).filter(status=EventStatus.PUBLISHED)
-    qs = qs.filter(
-        Q(rrule="", starts_at__lt=query.hi, ends_at__gt=query.lo)
-        | (~Q(rrule="") & Q(starts_at__lt=query.hi))
-        | Q(
-            pk__in=Occurrence.objects.filter(starts_at__lt=query.hi, ends_at__gt=query.lo).values(
-                "event_id"
-            )
-        )
-    )
-    if query.space:
-        qs = qs.filter(_hosted_in(Q(slug=query.space)))
-    if query.network:
-        qs = qs.filter(
-            Q(space__isnull=True, network__slug=query.network)
-            | _hosted_in(Q(network_links__network__slug=query.network))
-        )
-    if query.city:
-        qs = qs.filter(_hosted_in(Q(city__iexact=query.city)))
-    if query.kind:
-        qs = qs.filter(kind=query.kind)
-    if query.skill:
-        qs = qs.filter(skills__uri=query.skill)
-    events = list(qs.select_related("space", "network").order_by("starts_at", "id")[:5000])
-    overrides: dict[int, list[Any]] = defaultdict(list)
-    series_ids = [e.pk for e in events if e.rrule]
-    for row in Occurrence.objects.filter(event_id__in=series_ids):
-        overrides[row.event_id].append(_override(row))
-    items: list[OccurrenceItem] = []
-    for event in events:
-        for instance in expand(
-            event_series(event), query.lo, query.hi, overrides.get(event.pk, ())
-        ):
-            items.append(OccurrenceItem(event, instance))
-    items.sort(key=lambda i: (i.instance.start, i.event.pk))
-    return items[: query.limit]
 
 
 def local_times(event: Event, instance: Instance) -> tuple[str, str]:

@@ -1,4 +1,12 @@
-"""Occurrences a viewer may see in a window: the calendars' and the events API's one read.
+"""Occurrences a viewer may see in a window: the calendars', the feeds' and the events API's
+one read.
+
+The events of a space are those it hosts: its own, those it co-hosts, and those of every
+network it belongs to (a network's event is hosted by each of its spaces, and shown there
+marked with the network's name). A city's are its spaces'. A network's are its own and those
+its spaces own or co-host (not another network's that one of its spaces also belongs to).
+The same filters serve the calendar pages, the feeds, `GET /api/v1/events` and the upcoming
+page (`listing.py` parses the API's query and calls `list_occurrences`).
 
 `list_occurrences` narrows the events in SQL (visibility gate, host, filters, and only series
 that can have an occurrence in the window: a first start before its end, and a single event
@@ -35,7 +43,7 @@ from ..models import (
     RegistrationStatus,
 )
 from ..recurrence import Instance, Override, Series, expand
-from .events import visible_events
+from .events import hosted_by, visible_events
 
 __all__ = [
     "MAX_OCCURRENCES",
@@ -164,12 +172,26 @@ def _window(start: datetime, end: datetime) -> None:
         )
 
 
-def _hosts_in(space_ids: Any) -> Q:
-    """Events hosted by one of `space_ids` (owner or co-host), or owned by a network of one of
-    them is not included: that is `network=`."""
+def _owned_or_cohosted_by(space_ids: Any) -> Q:
+    """Events one of `space_ids` owns or co-hosts (a network's own events are not included)."""
     return Q(space_id__in=space_ids) | Q(
         pk__in=EventCohost.objects.filter(space_id__in=space_ids).values("event_id")
     )
+
+
+def _host_filter(space: Space | None, network: Network | None, city: str | None) -> Q | None:
+    """The events of a space (owned, co-hosted, and its networks' own: `hosted_by`), of a
+    network (its own, and those its spaces own or co-host) and of a city (its spaces'), as
+    one filter (None: no host asked for)."""
+    found = Q()
+    if space is not None:
+        found &= hosted_by([space.pk])
+    if network is not None:
+        members = NetworkSpace.objects.filter(network=network).values("space_id")
+        found &= _owned_or_cohosted_by(members) | Q(space__isnull=True, network=network)
+    if city:
+        found &= hosted_by(Space.objects.filter(city__iexact=city.strip()).values("pk"))
+    return found if found else None
 
 
 def candidate_events(
@@ -196,14 +218,9 @@ def candidate_events(
         Q(rrule="", ends_at__gt=start)
         | (~Q(rrule="") & (Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=start)))
     )
-    if space is not None:
-        qs = qs.filter(_hosts_in([space.pk]))
-    if network is not None:
-        members = NetworkSpace.objects.filter(network=network).values("space_id")
-        qs = qs.filter(_hosts_in(members) | Q(space__isnull=True, network=network))
-    if city:
-        in_city = Space.objects.filter(city__iexact=city.strip()).values("pk")
-        qs = qs.filter(_hosts_in(in_city))
+    hosts = _host_filter(space, network, city)
+    if hosts is not None:
+        qs = qs.filter(hosts)
     if kind:
         if kind not in EventKind.values:
             raise InvalidFilter(
@@ -237,8 +254,9 @@ def list_occurrences(
     mine: bool = False,
     limit: int = MAX_OCCURRENCES,
 ) -> list[OccurrenceView]:
-    """The occurrences overlapping [start, end) of the events `viewer` may see, filtered by
-    host (space, network: its spaces' events and its own, city), kind, ESCO skill URI, and
+    """The occurrences overlapping [start, end) of the events `viewer` may see (published, and
+    cancelled ones marked), filtered by host (a space: its own, co-hosted and its networks'
+    events; a network: its own and its spaces'; a city: its spaces'), kind, ESCO skill URI, and
     "mine" (occurrences the viewer registered for, and every occurrence of events they
     created); sorted by start, at most `limit` (the earliest). InvalidWindow (422) for a
     window that is empty, longer than MAX_WINDOW or naive; InvalidFilter (422) for an
@@ -260,7 +278,7 @@ def list_occurrences(
         mine=mine,
     )
     events = list(
-        qs.select_related("space").prefetch_related(
+        qs.select_related("space", "network").prefetch_related(
             Prefetch("overrides", queryset=Occurrence.objects.order_by("recurrence_id"))
         )
     )
@@ -338,13 +356,9 @@ def feed_queryset(
             Q(rrule="", ends_at__gt=since)
             | (~Q(rrule="") & (Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=since)))
         )
-    if space is not None:
-        qs = qs.filter(_hosts_in([space.pk]))
-    if network is not None:
-        members = NetworkSpace.objects.filter(network=network).values("space_id")
-        qs = qs.filter(_hosts_in(members) | Q(space__isnull=True, network=network))
-    if city:
-        qs = qs.filter(_hosts_in(Space.objects.filter(city__iexact=city.strip()).values("pk")))
+    hosts = _host_filter(space, network, city)
+    if hosts is not None:
+        qs = qs.filter(hosts)
     return qs.order_by("starts_at", "id")
 
 
