@@ -188,17 +188,6 @@ def event_series(event: Event) -> Series:
     return series_of(event, ())[0]
 
 
-def _exdates(event: Event) -> list[datetime]:
-    out = []
-    for raw in event.exdates or []:
-        try:
-            value = datetime.fromisoformat(str(raw))
-        except ValueError:
-            continue
-        out.append(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return out
-
-
 def _override(row: Occurrence) -> Override:
     return Override(row.recurrence_id, row.starts_at, row.ends_at, row.cancelled, row)
 

@@ -21,7 +21,6 @@ An occurrence is named "<event id>" for a single event and "<event id>-<YYYYMMDD
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -43,7 +42,7 @@ from ..models import (
     RegistrationStatus,
 )
 from ..recurrence import Instance, Override, Series, expand
-from .events import hosted_by, visible_events
+from .events import hosted_by, occurrence_key, visible_events
 
 __all__ = [
     "MAX_OCCURRENCES",
@@ -55,7 +54,6 @@ __all__ = [
     "feed_queryset",
     "list_feed_events",
     "list_occurrences",
-    "occurrence_id",
     "series_of",
 ]
 
@@ -102,29 +100,6 @@ class OccurrenceView:
 
     def local_end(self, zone: ZoneInfo) -> datetime:
         return self.ends_at.astimezone(zone)
-
-
-def occurrence_id(event: Event, recurrence_id: datetime | None) -> str:
-    if not event.rrule or recurrence_id is None:
-        return str(event.pk)
-    return f"{event.pk}-{recurrence_id.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-
-
-_OCCURRENCE_ID = re.compile(r"^([1-9][0-9]{0,9})(?:-([0-9]{8}T[0-9]{6})Z)?$")
-
-
-def parse_occurrence_id(raw: str) -> tuple[int, datetime | None] | None:
-    """(event id, original start) from an occurrence id, or None when it is not one."""
-    m = _OCCURRENCE_ID.match(raw or "")
-    if m is None:
-        return None
-    rid = None
-    if m.group(2):
-        try:
-            rid = datetime.strptime(m.group(2), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        except ValueError:
-            return None
-    return int(m.group(1)), rid
 
 
 def exdates_of(raw: Iterable[str]) -> tuple[tuple[datetime, ...], tuple[date, ...]]:
@@ -317,7 +292,7 @@ def _view(event: Event, instance: Instance) -> OccurrenceView:
         start_date = instance.start_date(zone)
         end_date = instance.end_date(zone)
     return OccurrenceView(
-        id=occurrence_id(event, instance.recurrence_id),
+        id=occurrence_key(event, instance.recurrence_id),
         event=event,
         instance=instance,
         title=title,
