@@ -35,7 +35,14 @@ from coshore.accounts.models import User
 from coshore.accounts.selectors import list_profiles_visible_to
 from coshore.core.cursor import decode_cursor, encode_cursor
 from coshore.core.errors import Invalid
-from coshore.spaces.models import Network, NetworkRole, NetworkSpace, Space, SpaceRole
+from coshore.spaces.models import (
+    Network,
+    NetworkRole,
+    NetworkSpace,
+    Space,
+    SpaceRole,
+    SpaceRoleKind,
+)
 from coshore.spaces.selectors import (
     can_manage_space,
     can_operate_network,
@@ -256,7 +263,7 @@ def _moderated(user: Any) -> Q | None:
     """Posts of the feeds `user` moderates, as one filter; None means all (staff)."""
     if user.is_staff:
         return None
-    managed = SpaceRole.objects.filter(user_id=user.pk, role="manager").values_list(
+    managed = SpaceRole.objects.filter(user_id=user.pk, role=SpaceRoleKind.MANAGER).values_list(
         "space_id", flat=True
     )
     operated = NetworkRole.objects.filter(user_id=user.pk).values_list("network_id", flat=True)
@@ -561,6 +568,28 @@ def audience_of(*, space: Space | None, network: Network | None) -> QuerySet[Use
         )
         operates = Exists(NetworkRole.objects.filter(user_id=OuterRef("pk"), network_id=network.pk))
     return User.objects.filter(Q(in_space) | Q(operates), is_active=True)
+
+
+def list_feed_moderators(*, space: Space | None, network: Network | None) -> QuerySet[User]:
+    """The active people who moderate a feed, by the rule of `_moderated` read the other way:
+    of a space, its managers and the operators of its networks; of a network, its operators.
+    Staff moderate every feed but are not counted here (they would hear of every report in
+    the deployment)."""
+    if space is not None:
+        manages = Exists(
+            SpaceRole.objects.filter(
+                user_id=OuterRef("pk"), space_id=space.pk, role=SpaceRoleKind.MANAGER
+            )
+        )
+        operates = Exists(
+            NetworkRole.objects.filter(
+                user_id=OuterRef("pk"), network__memberships__space_id=space.pk
+            )
+        )
+        return User.objects.filter(Q(manages) | Q(operates), is_active=True)
+    assert network is not None
+    operates = Exists(NetworkRole.objects.filter(user_id=OuterRef("pk"), network_id=network.pk))
+    return User.objects.filter(operates, is_active=True)
 
 
 def list_mentionable(*, user: Any, scope: Scope, q: Any, limit: int = 8) -> list[User]:
