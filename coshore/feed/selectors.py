@@ -1,6 +1,7 @@
 """Reads of the feed, already scoped to the caller: the feed gates (who reads which feed), the
-post and comment gates, the feed page (pinned first, then newest, keyset-paged), comments, the
-people one may mention, and the moderators' report queue.
+post and comment gates, the feed page (pinned first, then newest, keyset-paged), the timeline
+of all one's feeds, comments, the people one may mention, the feed's moderators, and the
+moderators' report queue.
 
 Who reads a feed: a space's feed, the members and managers of the space, the operators of its
 networks and staff; a network's feed, the members and managers of any of its spaces, its
@@ -35,9 +36,15 @@ from coshore.accounts.models import User
 from coshore.accounts.selectors import list_profiles_visible_to
 from coshore.core.cursor import decode_cursor, encode_cursor
 from coshore.core.errors import Invalid
-from coshore.spaces.models import Network, NetworkRole, NetworkSpace, Space, SpaceRole
+from coshore.spaces.models import (
+    Network,
+    NetworkRole,
+    NetworkSpace,
+    Space,
+    SpaceRole,
+    SpaceRoleKind,
+)
 from coshore.spaces.selectors import (
-    can_manage_space,
     can_operate_network,
     network_ids_of_user,
     space_ids_of_user,
@@ -204,7 +211,8 @@ def list_feeds_of_user(user: Any) -> list[FeedLink]:
         .values("network_id")
         .annotate(n=Count("id"), last=_max_created())
     }
-    managed = {s.pk for s in spaces if can_manage_space(user, s)}
+    # The rule of `can_manage_space`, for every space at once (not a query per space).
+    managed = _managed_space_ids(user, spaces)
     operated = set(NetworkRole.objects.filter(user_id=user.pk).values_list("network_id", flat=True))
     links: list[FeedLink] = []
     for space in spaces:
@@ -228,6 +236,18 @@ def list_feeds_of_user(user: Any) -> list[FeedLink]:
     return links
 
 
+def _managed_space_ids(user: Any, spaces: QuerySet[Space]) -> set[int]:
+    """Which of `spaces` `user` manages, as `can_manage_space` says, in at most two queries:
+    staff all, else those they manage and those of the networks they operate."""
+    if user.is_staff:
+        return {s.pk for s in spaces}
+    managed = SpaceRole.objects.filter(
+        user_id=user.pk, role=SpaceRoleKind.MANAGER, space__in=spaces
+    ).values_list("space_id", flat=True)
+    operated = _operated_space_ids(user).filter(space__in=spaces)
+    return set(managed) | set(operated)
+
+
 def _max_created() -> Any:
     return Max("created_at")
 
@@ -241,10 +261,9 @@ def _operated_space_ids(user: Any) -> QuerySet[NetworkSpace, int]:
     )
 
 
-def _readable(user: Any) -> Q | None:
-    """Posts of the feeds `user` reads, as one filter; None means all (staff)."""
-    if user.is_staff:
-        return None
+def _own_feeds(user: Any) -> Q:
+    """Posts of the feeds `user` reads by standing (their spaces', the spaces' of the networks
+    they operate, their networks'), as one filter; staff's reading of every feed aside."""
     return (
         Q(space_id__in=space_ids_of_user(user))
         | Q(space_id__in=_operated_space_ids(user))
@@ -252,11 +271,18 @@ def _readable(user: Any) -> Q | None:
     )
 
 
+def _readable(user: Any) -> Q | None:
+    """Posts of the feeds `user` reads, as one filter; None means all (staff)."""
+    if user.is_staff:
+        return None
+    return _own_feeds(user)
+
+
 def _moderated(user: Any) -> Q | None:
     """Posts of the feeds `user` moderates, as one filter; None means all (staff)."""
     if user.is_staff:
         return None
-    managed = SpaceRole.objects.filter(user_id=user.pk, role="manager").values_list(
+    managed = SpaceRole.objects.filter(user_id=user.pk, role=SpaceRoleKind.MANAGER).values_list(
         "space_id", flat=True
     )
     operated = NetworkRole.objects.filter(user_id=user.pk).values_list("network_id", flat=True)
@@ -463,24 +489,73 @@ def list_feed(*, user: Any, scope: Scope, cursor: str | None = None, limit: Any 
     items: list[FeedPost] = []
     rest = base.filter(pinned_at__isnull=True)
     if cursor:
-        values = decode_cursor(cursor, keys=("t", "id"))
-        try:
-            at = datetime.fromisoformat(str(values["t"]))
-            last_id = int(values["id"])
-        except (TypeError, ValueError) as exc:
-            raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor") from exc
-        rest = rest.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=last_id))
+        rest = rest.filter(_older_than(cursor))
     else:
         items = list(base.filter(pinned_at__isnull=False).order_by("-pinned_at", "-id")[:MAX_PINS])
-    page = list(rest.order_by("-created_at", "-id")[: size + 1])
-    next_cursor = None
-    if len(page) > size:
-        page = page[:size]
-        last = page[-1]
-        next_cursor = encode_cursor({"t": last.created_at.isoformat(), "id": last.pk})
+    page, next_cursor = _newest_page(rest, size)
     items.extend(page)
     decorate_posts(user, items, moderator=scope.can_moderate)
     return FeedPage(items=items, next_cursor=next_cursor, scope=scope)
+
+
+def _keyset(cursor: str) -> tuple[datetime, int]:
+    """The (created_at, id) a cursor made by `_cursor_after` holds; else invalid."""
+    values = decode_cursor(cursor, keys=("t", "id"))
+    try:
+        return datetime.fromisoformat(str(values["t"])), int(values["id"])
+    except (TypeError, ValueError) as exc:
+        raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor") from exc
+
+
+def _cursor_after(item: FeedPost | Comment) -> str:
+    return encode_cursor({"t": item.created_at.isoformat(), "id": item.pk})
+
+
+def _older_than(cursor: str) -> Q:
+    at, last_id = _keyset(cursor)
+    return Q(created_at__lt=at) | Q(created_at=at, id__lt=last_id)
+
+
+def _newest_page(qs: QuerySet[FeedPost], size: int) -> tuple[list[FeedPost], str | None]:
+    """The first `size` posts newest first, and the cursor of the rest (None at the end)."""
+    page = list(qs.order_by("-created_at", "-id")[: size + 1])
+    if len(page) <= size:
+        return page, None
+    page = page[:size]
+    return page, _cursor_after(page[-1])
+
+
+# --- The timeline ------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelinePage:
+    items: list[FeedPost]
+    next_cursor: str | None
+
+
+def list_timeline(*, user: Any, cursor: str | None = None, limit: Any = None) -> TimelinePage:
+    """One timeline of every feed `user` reads by standing (their spaces', the spaces' of the
+    networks they operate, their networks'; staff too see only their own feeds here), newest
+    first, keyset-paged on (created_at, id). A pin orders one feed, not the timeline: pinned
+    posts keep their place in time, so none shows twice. Hidden posts as in each feed: for
+    their author and that feed's moderators. Posts of a closed space are left out (its feed
+    is gone). Each post carries its feed (`space` or `network`); a fixed number of queries
+    whatever the number of feeds."""
+    size = _limit(limit)
+    after = _older_than(cursor) if cursor else Q()
+    if not _authenticated(user):
+        return TimelinePage(items=[], next_cursor=None)
+    qs = FeedPost.objects.filter(_own_feeds(user), after).filter(
+        Q(network_id__isnull=False) | Q(space__is_active=True)
+    )
+    moderated = _moderated(user)
+    if moderated is not None:
+        qs = qs.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk) | moderated)
+    qs = qs.select_related("author", "space", "network").annotate(comment_count=_comment_count())
+    items, next_cursor = _newest_page(qs, size)
+    decorate_posts(user, items)
+    return TimelinePage(items=items, next_cursor=next_cursor)
 
 
 def get_post_view(*, user: Any, post_id: Any) -> FeedPost:
@@ -510,18 +585,13 @@ def list_comments(
         "author", "hidden_by"
     )
     if cursor:
-        values = decode_cursor(cursor, keys=("t", "id"))
-        try:
-            at = datetime.fromisoformat(str(values["t"]))
-            last_id = int(values["id"])
-        except (TypeError, ValueError) as exc:
-            raise Invalid("The cursor is not valid.", code="pagination.invalid_cursor") from exc
+        at, last_id = _keyset(cursor)
         qs = qs.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=last_id))
     items = list(qs.order_by("created_at", "id")[: size + 1])
     next_cursor = None
     if len(items) > size:
         items = items[:size]
-        next_cursor = encode_cursor({"t": items[-1].created_at.isoformat(), "id": items[-1].pk})
+        next_cursor = _cursor_after(items[-1])
     counts = _reaction_counts(user, field_name="comment", ids=[c.pk for c in items])
     for c in items:
         c.reaction_counts = counts[c.pk]  # type: ignore[attr-defined]
@@ -561,6 +631,28 @@ def audience_of(*, space: Space | None, network: Network | None) -> QuerySet[Use
         )
         operates = Exists(NetworkRole.objects.filter(user_id=OuterRef("pk"), network_id=network.pk))
     return User.objects.filter(Q(in_space) | Q(operates), is_active=True)
+
+
+def list_feed_moderators(*, space: Space | None, network: Network | None) -> QuerySet[User]:
+    """The active people who moderate a feed, by the rule of `_moderated` read the other way:
+    of a space, its managers and the operators of its networks; of a network, its operators.
+    Staff moderate every feed but are not counted here (they would hear of every report in
+    the deployment)."""
+    if space is not None:
+        manages = Exists(
+            SpaceRole.objects.filter(
+                user_id=OuterRef("pk"), space_id=space.pk, role=SpaceRoleKind.MANAGER
+            )
+        )
+        operates = Exists(
+            NetworkRole.objects.filter(
+                user_id=OuterRef("pk"), network__memberships__space_id=space.pk
+            )
+        )
+        return User.objects.filter(Q(manages) | Q(operates), is_active=True)
+    assert network is not None
+    operates = Exists(NetworkRole.objects.filter(user_id=OuterRef("pk"), network_id=network.pk))
+    return User.objects.filter(operates, is_active=True)
 
 
 def list_mentionable(*, user: Any, scope: Scope, q: Any, limit: int = 8) -> list[User]:

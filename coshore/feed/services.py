@@ -50,6 +50,7 @@ MAX_COMMENT_BODY = 5000
 MAX_REASON = 500
 MAX_NOTE = 1000
 TOPIC = "feed"
+REPORTS_TOPIC = "feed.reports"
 _TOKEN = re.compile(r"@\[([^\[\]\n]{1,120})\]\(user:[0-9]{1,18}\)")
 
 
@@ -398,7 +399,8 @@ def report(
     comment: Comment | None = None,
 ) -> Report:
     """Ask the feed's moderators to look at a post or comment (not one's own). One open
-    report per person and target: a second is a conflict."""
+    report per person and target: a second is a conflict. The feed's moderators hear of it
+    (`_tell_moderators`: once per item until it is handled)."""
     person = _require_user(user)
     target, parent = _target(post, comment)
     if reason not in ReportReason.values:
@@ -414,6 +416,9 @@ def report(
         raise AlreadyReported("You already reported this; the moderators will look at it.")
     try:
         with transaction.atomic():
+            # Reports of one item take turns, so the first of them is the same for all.
+            locked = Comment if comment is not None else FeedPost
+            list(locked.objects.select_for_update().filter(pk=(comment or parent).pk).values("pk"))
             made = Report.objects.create(reporter=person, reason=reason, note=text, **target)
             record_activity(
                 actor=person,
@@ -422,11 +427,44 @@ def report(
                 **_scope_kwargs(parent),
                 metadata={"reason": reason, "on": "comment" if comment else "post"},
             )
+            _tell_moderators(made, parent=parent, reporter=person)
     except IntegrityError:
         raise AlreadyReported(
             "You already reported this; the moderators will look at it."
         ) from None
     return made
+
+
+def _tell_moderators(made: Report, *, parent: FeedPost, reporter: User) -> int:
+    """Notify the feed's moderators (`selectors.list_feed_moderators`), never the reporter,
+    that an item of their feed was reported; how many were told. Once per item and
+    moderator until the item is handled: the notification's key is the item's first open
+    report, which every further report of it shares (`notify` keeps one per key and
+    recipient), and the first report after its reports are closed (hidden or dismissed)
+    starts a new key. The text names the feed and the reason, not the reported words."""
+    on = {"comment_id": made.comment_id} if made.comment_id else {"post_id": made.post_id}
+    first_open = (
+        Report.objects.filter(status=ReportStatus.OPEN, **on)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    what = "A comment" if made.comment_id else "A post"
+    told = 0
+    moderators = selectors.list_feed_moderators(space=parent.space, network=parent.network)
+    for moderator in moderators.exclude(pk=reporter.pk).order_by("pk"):
+        note = notify(
+            recipient=moderator,
+            topic=REPORTS_TOPIC,
+            kind="feed.report",
+            title=f"{what} in {_feed_name(parent)} was reported: {ReportReason(made.reason).label}",
+            body="Open the report queue to hide it or dismiss the report.",
+            url=f"{reverse('feed:reports')}#report-{first_open}",
+            actor=reporter,
+            key=f"feed.report.{first_open}",
+        )
+        told += note is not None
+    return told
 
 
 # --- Moderation --------------------------------------------------------------------------------

@@ -62,8 +62,14 @@ def _card(request: HttpRequest, post_id: int, *, status: int = 200, **extra: Any
         post.recent_comments = selectors.list_comments(  # type: ignore[attr-defined]
             user=request.user, post=post, limit=selectors.MAX_LIMIT
         ).items
+    # A card of the timeline keeps the name of its feed (its htmx requests say so).
+    show_scope = request.POST.get("show_scope") == "1"
     context = _base_context(
-        post=post, full=full, next=request.POST.get("next") or request.get_full_path(), **extra
+        post=post,
+        full=full,
+        show_scope=show_scope,
+        next=request.POST.get("next") or request.get_full_path(),
+        **extra,
     )
     return render(request, "feed/partials/post.html", context, status=status)
 
@@ -74,12 +80,31 @@ def _card(request: HttpRequest, post_id: int, *, status: int = 200, **extra: Any
 @require_GET
 @page
 def index(request: HttpRequest) -> HttpResponse:
-    """The feeds the caller belongs to, and the report queue link for moderators."""
+    """One timeline of the caller's feeds (newest first, "Older posts" by cursor), the feeds
+    they belong to, and the report queue link for moderators."""
     links = selectors.list_feeds_of_user(request.user)
     moderates = any(link.scope.can_moderate for link in links) or request.user.is_staff
     open_reports = len(selectors.list_open_reports(user=request.user)) if moderates else 0
-    context = {"links": links, "moderates": moderates, "open_reports": open_reports}
-    return render(request, "feed/index.html", context)
+    here = reverse("feed:index")
+    cursor = request.GET.get("cursor")
+    error: DomainError | None = None
+    status = 200
+    try:
+        timeline = selectors.list_timeline(user=request.user, cursor=cursor)
+        posts, next_cursor = timeline.items, timeline.next_cursor
+    except DomainError as exc:
+        error, posts, next_cursor, status = exc, [], None, exc.status
+    context = _base_context(
+        links=links,
+        moderates=moderates,
+        open_reports=open_reports,
+        posts=posts,
+        older=bool(cursor),
+        error=error,
+        more_url=f"{here}?cursor={next_cursor}" if next_cursor else None,
+        next=here,
+    )
+    return render(request, "feed/index.html", context, status=status)
 
 
 def _feed_page(request: HttpRequest, scope: selectors.Scope) -> HttpResponse:

@@ -69,6 +69,13 @@ TOPICS: dict[str, Topic] = {
             EmailMode.DIGEST,
         ),
         Topic(
+            "feed.reports",
+            "Reports in the feeds you moderate",
+            "A member asks the moderators to look at a post or a comment (once per item until "
+            "it is handled).",
+            EmailMode.IMMEDIATE,
+        ),
+        Topic(
             "messages",
             "Direct messages",
             "Messages other members send you.",

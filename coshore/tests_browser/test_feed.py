@@ -153,3 +153,75 @@ def test_the_feed_on_a_phone(mobile_page: Page, live_server: Any, w: World) -> N
     page.locator(f"#post-{post.pk} .feed-comment summary.feed-reaction").click()
     expect(page.locator(f"#post-{post.pk} .feed-react-picker")).to_be_visible()
     screenshot(page, "feed-space-phone")
+
+
+def _two_spaces_and_their_network(w: World) -> dict[str, FeedPost]:
+    from coshore.spaces.models import SpaceRoleKind
+    from coshore.spaces.tests.factories import SpaceRoleFactory
+
+    SpaceRoleFactory(space=w.lyon, user=w.author, role=SpaceRoleKind.MEMBER)
+    return {
+        "berlin": services.create_post(
+            author=w.outsider, space=w.berlin, body="Sommerfest on the roof"
+        ),
+        "paris": services.create_post(
+            author=w.manager, space=w.paris, body="**Coffee machine** is fixed ☕"
+        ),
+        "network": services.create_post(
+            author=w.operator,
+            network=w.network,
+            body="Alliance meetup in Lyon on Friday: who is coming?",
+        ),
+        "lyon": services.create_post(
+            author=w.network_member, space=w.lyon, body="New standing desks on the first floor"
+        ),
+    }
+
+
+def test_a_member_of_two_spaces_reads_one_timeline_labelled_by_feed(
+    page: Page, live_server: Any, w: World
+) -> None:
+    posts = _two_spaces_and_their_network(w)
+    services.add_comment(post=posts["paris"], user=w.neighbour, body="Finally! 🙌")
+    log_in(page, live_server, w.author)
+    page.goto(live_server.url + "/feed/")
+    expect(page.get_by_role("heading", name="Latest posts")).to_be_visible()
+    cards = page.locator("#timeline .feed-post")
+    expect(cards).to_have_count(3)
+    expect(cards.nth(0)).to_contain_text("New standing desks")
+    expect(cards.nth(1)).to_contain_text("Alliance meetup")
+    expect(cards.nth(2)).to_contain_text("Coffee machine")
+    for i, feed in enumerate(["La Cordée", "Coshoring Alliance", "La Ruche"]):
+        expect(cards.nth(i).get_by_role("link", name=f"In the feed of {feed}")).to_be_visible()
+    expect(page.get_by_text("Sommerfest")).to_have_count(0)
+    feeds = page.get_by_role("navigation", name="Feeds")
+    expect(feeds.get_by_role("link")).to_have_count(3)
+    screenshot(page, "feed-timeline")
+
+    # Commenting in place (htmx) keeps the card's feed label.
+    paris = page.locator(f"#post-{posts['paris'].pk}")
+    paris.get_by_label("Comment on Marc Manager's post").fill("Great news")
+    paris.get_by_role("button", name="Comment", exact=True).click()
+    expect(paris.locator(".feed-comment")).to_have_count(2)
+    expect(paris.get_by_role("link", name="In the feed of La Ruche")).to_be_visible()
+    assert Comment.objects.filter(author=w.author, post=posts["paris"]).count() == 1
+
+    # The label opens that feed.
+    page.locator(f"#post-{posts['lyon'].pk}").get_by_role(
+        "link", name="In the feed of La Cordée"
+    ).click()
+    expect(page.get_by_role("heading", name="Feed of La Cordée")).to_be_visible()
+
+
+def test_the_timeline_on_a_phone(mobile_page: Page, live_server: Any, w: World) -> None:
+    page = mobile_page
+    posts = _two_spaces_and_their_network(w)
+    services.react(user=w.neighbour, emoji="heart", post=posts["paris"])
+    log_in(page, live_server, w.author)
+    page.goto(live_server.url + "/feed/")
+    cards = page.locator("#timeline .feed-post")
+    expect(cards).to_have_count(3)
+    expect(cards.nth(2).get_by_role("link", name="In the feed of La Ruche")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways ({width}px)"
+    screenshot(page, "feed-timeline-phone")

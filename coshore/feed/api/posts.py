@@ -22,6 +22,7 @@ from .schemas import (
     FeedReactionsOut,
     FeedReportIn,
     FeedReportOut,
+    FeedTimelineOut,
     comment_out,
     post_out,
     report_out,
@@ -62,6 +63,16 @@ def network_feed(
     """A network's feed (members of its spaces, its operators and staff)."""
     scope = selectors.get_network_feed_for_user(user=request.user, slug=slug)
     return _feed(request, scope, cursor, limit)
+
+
+@router.get("/feed/timeline", response={200: FeedTimelineOut, **ERRORS}, auth=AUTH_REQUIRED)
+def timeline(request: HttpRequest, cursor: str | None = None, limit: int | None = None) -> Any:
+    """One timeline of every feed you read by standing (your spaces', your networks', and
+    for an operator the spaces of the network), newest first; a pinned post keeps its place
+    in time. Hidden posts only for their author and the feed's moderators. `next` is the
+    cursor of the following page; a bad `cursor` or `limit` (1-100) is a 422."""
+    page = selectors.list_timeline(user=request.user, cursor=cursor, limit=limit)
+    return {"items": [post_out(p, request.user) for p in page.items], "next": page.next_cursor}
 
 
 def _post_view(request: HttpRequest, post: FeedPost) -> Any:

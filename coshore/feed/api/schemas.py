@@ -103,6 +103,13 @@ class FeedPageOut(Schema):
     next: str | None = Field(None, description="cursor of the next page")
 
 
+class FeedTimelineOut(Schema):
+    items: list[FeedPostOut] = Field(
+        ..., description="newest first across your feeds; `scope` names each post's feed"
+    )
+    next: str | None = Field(None, description="cursor of the next page")
+
+
 class FeedReactionsOut(Schema):
     reactions: list[FeedReactionOut]
     my_reactions: list[str]

@@ -137,7 +137,7 @@ def test_preferences_page_saves_one_row_per_topic(make_user: Any, client_for: An
     ana = make_user()
     c = client_for(ana)
     html = c.get("/notifications/preferences/").content.decode()
-    assert html.count('<fieldset class="pref"') == 7
+    assert html.count('<fieldset class="pref"') == 8
     assert '<input type="radio" name="wall.matches" value="digest" checked>' in html
     saved = c.post("/notifications/preferences/", {"wall.matches": "off", "bookings": "digest"})
     assert saved.status_code == 302
