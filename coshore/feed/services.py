@@ -518,7 +518,8 @@ def _reason(value: Any) -> str:
 
 def hide_post(*, post: FeedPost, user: Any, reason: Any) -> FeedPost:
     """A moderator hides a post with a reason (it leaves the feed for everyone but its
-    author and the moderators, and is unpinned)."""
+    author and the moderators, and is unpinned); the open reports about it are resolved, as
+    when the hiding starts from the queue, so a later report notifies the moderators again."""
     person = _require_moderator(user, post)
     why = _reason(reason)
     with transaction.atomic():
@@ -530,6 +531,7 @@ def hide_post(*, post: FeedPost, user: Any, reason: Any) -> FeedPost:
         post.save(
             update_fields=["hidden_at", "hidden_by", "hidden_reason", "pinned_at", "pinned_by"]
         )
+        _close_open_reports({"post_id": post.pk}, person=person, status=ReportStatus.RESOLVED)
         record_activity(actor=person, verb="feed.post_hidden", target=post, **_scope_kwargs(post))
     return post
 
@@ -546,6 +548,7 @@ def unhide_post(*, post: FeedPost, user: Any) -> FeedPost:
 
 
 def hide_comment(*, comment: Comment, user: Any, reason: Any) -> Comment:
+    """`hide_post` for a comment (its open reports are resolved)."""
     person = _require_moderator(user, comment.post)
     why = _reason(reason)
     with transaction.atomic():
@@ -553,6 +556,7 @@ def hide_comment(*, comment: Comment, user: Any, reason: Any) -> Comment:
         comment.hidden_by = person
         comment.hidden_reason = why
         comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        _close_open_reports({"comment_id": comment.pk}, person=person, status=ReportStatus.RESOLVED)
         record_activity(
             actor=person,
             verb="feed.comment_hidden",
@@ -580,14 +584,20 @@ def unhide_comment(*, comment: Comment, user: Any) -> Comment:
     return comment
 
 
-def _close_reports(report_: Report, *, person: User, status: str) -> int:
-    """Close every open report about the same target; how many were closed."""
-    target = (
-        {"comment_id": report_.comment_id} if report_.comment_id else {"post_id": report_.post_id}
-    )
+def _close_open_reports(target: dict[str, int | None], *, person: User, status: str) -> int:
+    """Close every open report about `target` (`{"post_id": ...}` or `{"comment_id": ...}`:
+    a report is about exactly one); how many were closed."""
     return Report.objects.filter(status=ReportStatus.OPEN, **target).update(
         status=status, handled_by=person, handled_at=timezone.now()
     )
+
+
+def _close_reports(report_: Report, *, person: User, status: str) -> int:
+    """Close every open report about the same target; how many were closed."""
+    target: dict[str, int | None] = (
+        {"comment_id": report_.comment_id} if report_.comment_id else {"post_id": report_.post_id}
+    )
+    return _close_open_reports(target, person=person, status=status)
 
 
 def resolve_report(*, report: Report, user: Any) -> Report:

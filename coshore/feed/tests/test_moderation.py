@@ -171,3 +171,22 @@ def test_the_feed_runs_a_fixed_number_of_queries(w: World) -> None:
         return len(queries)
 
     assert count(2) == count(8)
+
+
+def test_hiding_from_the_feed_resolves_the_open_reports_about_it(w: World) -> None:
+    post = space_post(w)
+    comment = services.add_comment(post=post, user=w.neighbour, body="buy my stuff")
+    on_post = services.report(user=w.neighbour, post=post, reason="spam")
+    on_comment = services.report(user=w.author, comment=comment, reason="spam")
+    other = services.report(user=w.neighbour, post=space_post(w, body="fine"), reason="spam")
+    services.hide_comment(comment=comment, user=w.manager, reason="Advertising")
+    assert dict(Report.objects.values_list("pk", "status")) == {
+        on_post.pk: "open",
+        on_comment.pk: "resolved",
+        other.pk: "open",
+    }
+    services.hide_post(post=post, user=w.operator, reason="Off topic")
+    handled = Report.objects.get(pk=on_post.pk)
+    assert (handled.status, handled.handled_by) == ("resolved", w.operator)
+    assert Report.objects.get(pk=other.pk).status == "open"
+    assert selectors.list_open_reports(user=w.manager) == [other]

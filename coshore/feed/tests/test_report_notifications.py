@@ -222,3 +222,14 @@ def test_the_moderators_get_the_email_at_once_by_smtp(
     assert "Reports in the feeds you moderate" in body
     assert "my phone no." not in body and "Coffee machine" not in body
     assert smtp_server.to("noe@example.org") == []
+
+
+def test_hiding_from_the_card_handles_the_reports_so_a_new_one_notifies_again(w: World) -> None:
+    post = space_post(w)
+    services.report(user=w.neighbour, post=post, reason="spam")
+    told = len(_told())
+    assert told > 0
+    services.hide_post(post=post, user=w.manager, reason="Spam")
+    services.unhide_post(post=post, user=w.manager)
+    services.report(user=w.network_member, post=post, reason="harassment")
+    assert len(_told()) == 2 * told
