@@ -17,6 +17,17 @@ from coshore.spaces.tests.factories import (
     SpaceRoleFactory,
 )
 
+# The people of the world below who stand somewhere around the Paris feed (not staff).
+PEOPLE = [
+    "author",
+    "neighbour",
+    "network_member",
+    "outsider",
+    "manager",
+    "other_manager",
+    "operator",
+]
+
 
 @dataclass
 class World:

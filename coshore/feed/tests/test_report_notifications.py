@@ -15,21 +15,11 @@ from coshore.conftest import SmtpInbox
 from coshore.feed import selectors, services
 from coshore.feed.errors import AlreadyReported, InvalidReport
 from coshore.feed.models import Report
-from coshore.feed.tests.factories import World, network_post, space_post
+from coshore.feed.tests.factories import PEOPLE, World, network_post, space_post
 from coshore.notifications.models import Notification
 from coshore.notifications.services import set_preferences
 from coshore.spaces.models import SpaceRoleKind
 from coshore.spaces.tests.factories import SpaceRoleFactory
-
-PEOPLE = [
-    "author",
-    "neighbour",
-    "network_member",
-    "outsider",
-    "manager",
-    "other_manager",
-    "operator",
-]
 
 
 def _told(kind: str = "feed.report") -> list[tuple[str, str, str, str]]:

@@ -12,20 +12,12 @@ from django.test import Client
 from coshore.core.errors import Invalid
 from coshore.feed import selectors, services
 from coshore.feed.models import FeedPost
+from coshore.feed.tests.factories import PEOPLE as FEED_PEOPLE
 from coshore.feed.tests.factories import World, network_post, space_post
 from coshore.spaces.models import Space, SpaceRoleKind
 from coshore.spaces.tests.factories import NetworkSpaceFactory, SpaceFactory, SpaceRoleFactory
 
-PEOPLE = [
-    "author",
-    "neighbour",
-    "network_member",
-    "outsider",
-    "manager",
-    "other_manager",
-    "operator",
-    "staff",
-]
+PEOPLE = [*FEED_PEOPLE, "staff"]
 TIMELINE = "/api/v1/feed/timeline"
 
 
