@@ -17,11 +17,9 @@ from coshore.events import services
 from coshore.events.models import Event
 from coshore.spaces.models import Network, Space, SpaceRoleKind
 from coshore.spaces.tests.factories import (
-    NetworkFactory,
     NetworkRoleFactory,
-    NetworkSpaceFactory,
-    SpaceFactory,
     SpaceRoleFactory,
+    alliance,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,14 +43,8 @@ class World:
 
 
 def world(make_user: Any) -> World:
-    network = NetworkFactory(name="Coshoring Alliance", slug="coshoring-alliance")
-    other = NetworkFactory(name="Berlin Spaces", slug="berlin-spaces")
-    paris = SpaceFactory(name="La Ruche", slug="la-ruche", city="Paris", timezone="Europe/Paris")
-    lyon = SpaceFactory(name="La Cordée", slug="la-cordee", city="Lyon", timezone="Europe/Paris")
-    berlin = SpaceFactory(name="Betahaus", slug="betahaus", city="Berlin", timezone="Europe/Berlin")
-    NetworkSpaceFactory(network=network, space=paris)
-    NetworkSpaceFactory(network=network, space=lyon)
-    NetworkSpaceFactory(network=other, space=berlin)
+    spaces = alliance()
+    network, paris, lyon, berlin = spaces.network, spaces.paris, spaces.lyon, spaces.berlin
 
     def person(space: Space, email: str, role: str = SpaceRoleKind.MEMBER) -> Any:
         user = make_user(email)

@@ -10,11 +10,9 @@ from coshore.feed import services
 from coshore.feed.models import FeedPost
 from coshore.spaces.models import Network, Space, SpaceRoleKind
 from coshore.spaces.tests.factories import (
-    NetworkFactory,
     NetworkRoleFactory,
-    NetworkSpaceFactory,
-    SpaceFactory,
     SpaceRoleFactory,
+    alliance,
 )
 
 # The people of the world below who stand somewhere around the Paris feed (not staff).
@@ -46,14 +44,8 @@ class World:
 
 
 def world(make_user: Any) -> World:
-    network = NetworkFactory(name="Coshoring Alliance", slug="coshoring-alliance")
-    other = NetworkFactory(name="Berlin Spaces", slug="berlin-spaces")
-    paris = SpaceFactory(name="La Ruche", slug="la-ruche", city="Paris")
-    lyon = SpaceFactory(name="La Cordée", slug="la-cordee", city="Lyon")
-    berlin = SpaceFactory(name="Betahaus", slug="betahaus", city="Berlin", timezone="Europe/Berlin")
-    NetworkSpaceFactory(network=network, space=paris)
-    NetworkSpaceFactory(network=network, space=lyon)
-    NetworkSpaceFactory(network=other, space=berlin)
+    spaces = alliance()
+    network, paris, lyon, berlin = spaces.network, spaces.paris, spaces.lyon, spaces.berlin
 
     def member(space: Space, email: str, name: str, role: str = SpaceRoleKind.MEMBER) -> Any:
         user = make_user(email, name=name)

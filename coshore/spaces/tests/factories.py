@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import factory
 
 from coshore.core.text import fold
@@ -99,3 +101,27 @@ class NetworkRoleFactory(factory.django.DjangoModelFactory):
 
     network = factory.SubFactory(NetworkFactory)
     user = factory.SubFactory("coshore.accounts.tests.factories.UserFactory")
+
+
+@dataclass
+class Alliance:
+    """The spaces most app tests stand in: La Ruche (Paris) and La Cordée (Lyon) in the network
+    Coshoring Alliance, Betahaus (Berlin) in the network Berlin Spaces."""
+
+    network: Network
+    other: Network
+    paris: Space
+    lyon: Space
+    berlin: Space
+
+
+def alliance() -> Alliance:
+    network = NetworkFactory(name="Coshoring Alliance", slug="coshoring-alliance")
+    other = NetworkFactory(name="Berlin Spaces", slug="berlin-spaces")
+    paris = SpaceFactory(name="La Ruche", slug="la-ruche", city="Paris", timezone="Europe/Paris")
+    lyon = SpaceFactory(name="La Cordée", slug="la-cordee", city="Lyon", timezone="Europe/Paris")
+    berlin = SpaceFactory(name="Betahaus", slug="betahaus", city="Berlin", timezone="Europe/Berlin")
+    NetworkSpaceFactory(network=network, space=paris)
+    NetworkSpaceFactory(network=network, space=lyon)
+    NetworkSpaceFactory(network=other, space=berlin)
+    return Alliance(network=network, other=other, paris=paris, lyon=lyon, berlin=berlin)
