@@ -379,12 +379,6 @@ def find_occupation(text: str) -> Occupation | None:
     return found
 
 
-def list_skills_by_uri(uris: list[str]) -> list[Skill]:
-    """Skills for these URIs, in the given order; unknown URIs are left out."""
-    by_uri = {s.uri: s for s in Skill.objects.filter(uri__in=[u[:255] for u in uris])}
-    return [by_uri[u] for u in uris if u in by_uri]
-
-
 def search_talent(
     *,
     viewer: Any,

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coshore.core.errors import DomainError, Forbidden
+from coshore.skills.selectors import list_skills_by_uri
 
 from . import selectors, services
 from .errors import (
@@ -246,7 +247,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "profile": profile,
-            "skill_chips": selectors.list_skills_by_uri(list(skill_uris)[:100]),
+            "skill_chips": list_skills_by_uri(skill_uris),
             "skills_api_url": "/api/v1/skills",
         },
     )

@@ -178,3 +178,14 @@ def search_skills(*, q: str, limit: int | str | None = DEFAULT_LIMIT) -> list[Sk
 def search_occupations(*, q: str, limit: int | str | None = DEFAULT_LIMIT) -> list[SkillHit]:
     """ESCO occupations whose labels match `q`, best first."""
     return _search(Occupation, q, limit)
+
+
+MAX_URIS = 100
+
+
+def list_skills_by_uri(uris: Iterable[str]) -> list[Skill]:
+    """The skills of these ESCO URIs (the first MAX_URIS), in the given order, each once;
+    unknown URIs are left out (one query)."""
+    wanted = list(dict.fromkeys(u[:255] for u in uris if isinstance(u, str)))[:MAX_URIS]
+    by_uri = {s.uri: s for s in Skill.objects.filter(uri__in=wanted)}
+    return [by_uri[u] for u in wanted if u in by_uri]

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from coshore.core.pages import domain_errors
-from coshore.skills.models import Skill
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -22,10 +21,3 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 SKILLS_API_URL = "/api/v1/skills"
-
-
-def skill_chips(uris: list[str]) -> list[Skill]:
-    """The skills of these ESCO URIs (at most 50), in their order, for the skill picker's
-    chips; unknown URIs are left out."""
-    found = {s.uri: s for s in Skill.objects.filter(uri__in=[u[:255] for u in uris[:50]])}
-    return [found[u] for u in uris if u in found]

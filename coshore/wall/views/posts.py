@@ -16,13 +16,14 @@ from coshore.accounts.models import Organisation
 from coshore.core.errors import DomainError
 from coshore.core.pages import domain_errors
 from coshore.skills.models import Skill
+from coshore.skills.selectors import list_skills_by_uri
 from coshore.spaces.selectors import space_zone
 
 from .. import selectors, services
 from ..errors import PostNotFound
 from ..forms import PostForm, ReplyForm
 from ..models import Post
-from .common import SKILLS_API_URL, page, skill_chips
+from .common import SKILLS_API_URL, page
 
 MONEY = ("budget_min", "budget_max", "rate_amount")
 
@@ -97,7 +98,7 @@ def new_post(request: HttpRequest) -> HttpResponse:
         initial = {"space": request.GET.get("space", ""), "kind": request.GET.get("kind", "need")}
         return _editor(request, _form(request, initial=initial), post=None, chips=[])
     form = _form(request, data=request.POST)
-    chips = skill_chips(request.POST.getlist("skills"))
+    chips = list_skills_by_uri(request.POST.getlist("skills"))
     if not form.is_valid():
         return _editor(request, form, post=None, chips=chips, status=400)
     values = _values(request, form)
@@ -148,7 +149,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         form = _form(request, initial=initial, editing=True)
         return _editor(request, form, post=post, chips=selectors.post_skills(post))
     form = _form(request, data=request.POST, editing=True)
-    chips = skill_chips(request.POST.getlist("skills"))
+    chips = list_skills_by_uri(request.POST.getlist("skills"))
     if not form.is_valid():
         return _editor(request, form, post=post, chips=chips, status=400)
     values = _values(request, form)

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET
 
 from coshore.core.errors import DomainError
 from coshore.core.pages import domain_errors
+from coshore.skills.selectors import list_skills_by_uri
 from coshore.spaces.models import Network, Space
 from coshore.spaces.selectors import can_manage_space, get_network_for_user, get_space_for_user
 
 from .. import selectors
 from ..models import Locality, PostKind
-from .common import SKILLS_API_URL, is_htmx, skill_chips
+from .common import SKILLS_API_URL, is_htmx
 
 
 def _render_wall(
@@ -58,7 +59,9 @@ def _render_wall(
         "more_url": more_url,
         "error": error,
         "f": request.GET,
-        "skill_chips": skill_chips([request.GET["skill"]]) if request.GET.get("skill") else [],
+        "skill_chips": list_skills_by_uri([request.GET["skill"]])
+        if request.GET.get("skill")
+        else [],
         "skills_api_url": SKILLS_API_URL,
         "kinds": PostKind.choices,
         "localities": Locality.choices,
